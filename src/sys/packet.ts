@@ -1,0 +1,89 @@
+// AF_PACKET SOCK_RAW sockets bound to one interface and EtherType: what
+// isochron send/rcv use for L2 traffic. Frames include the Ethernet header.
+import {
+  AF_PACKET,
+  ETH_ALEN,
+  ETH_P_ALL,
+  PACKET_ADD_MEMBERSHIP,
+  PACKET_DROP_MEMBERSHIP,
+  PACKET_MR_ALLMULTI,
+  PACKET_MR_MULTICAST,
+  PACKET_MR_PROMISC,
+  SOCK_CLOEXEC,
+  SOCK_RAW,
+  SOL_PACKET,
+} from './constants.js';
+import { sysError } from './errors.js';
+import { ifNameToIndex } from './iface.js';
+import { lastErrno, libc } from './libc.js';
+import { DgramSocket, openSocketFd, check, type DgramOptions } from './socket.js';
+import { SIZEOF, encodeSockaddrLl, parseMac } from './structs.js';
+
+export interface PacketSocketOptions extends DgramOptions {
+  ifname: string;
+  /** EtherType to receive (and the default protocol of sent frames); ETH_P_ALL by default. */
+  ethertype?: number;
+  /** Destination MAC kept in the bound sockaddr_ll, as isochron does. */
+  mac?: string | Uint8Array;
+}
+
+const htons = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+
+export class PacketSocket extends DgramSocket {
+  readonly ifindex: number;
+  readonly ifname: string;
+  readonly ethertype: number;
+
+  private constructor(fd: number, opts: PacketSocketOptions, ifindex: number) {
+    super(fd, opts);
+    this.ifname = opts.ifname;
+    this.ifindex = ifindex;
+    this.ethertype = opts.ethertype ?? ETH_P_ALL;
+  }
+
+  /** socket(AF_PACKET, SOCK_RAW, htons(ethertype)), SO_BINDTODEVICE, bind(sockaddr_ll). Needs CAP_NET_RAW. */
+  static open(opts: PacketSocketOptions): PacketSocket {
+    const ifindex = ifNameToIndex(opts.ifname);
+    const ethertype = opts.ethertype ?? ETH_P_ALL;
+    const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
+    const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ethertype), 'socket(AF_PACKET, SOCK_RAW)');
+    const sock = new PacketSocket(fd, opts, ifindex);
+    try {
+      sock.bindToDevice(opts.ifname);
+      const sll = encodeSockaddrLl({ protocol: ethertype, ifindex, addr: mac });
+      check(libc().bind(fd, sll, SIZEOF.sockaddr_ll), `bind(AF_PACKET, ${opts.ifname})`);
+      sock.dest = sll;
+    } catch (err) {
+      sock.close();
+      throw err;
+    }
+    return sock;
+  }
+
+  /**
+   * Joins a multicast MAC on the interface, falling back to all-multicast
+   * and then promiscuous mode when the driver refuses the filter.
+   */
+  addMembership(mac: string | Uint8Array, join = true): 'multicast' | 'allmulti' | 'promisc' {
+    const addr = parseMac(mac);
+    const option = join ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP;
+    const attempts: Array<['multicast' | 'allmulti' | 'promisc', number]> = [
+      ['multicast', PACKET_MR_MULTICAST],
+      ['allmulti', PACKET_MR_ALLMULTI],
+      ['promisc', PACKET_MR_PROMISC],
+    ];
+    let errnum = 0;
+    for (const [name, type] of attempts) {
+      const mreq = Buffer.alloc(SIZEOF.packet_mreq);
+      mreq.writeInt32LE(this.ifindex, 0);
+      mreq.writeUInt16LE(type, 4);
+      if (type === PACKET_MR_MULTICAST) {
+        mreq.writeUInt16LE(ETH_ALEN, 6);
+        addr.copy(mreq, 8);
+      }
+      if (libc().setsockopt(this.openFd, SOL_PACKET, option, mreq, mreq.length) === 0) return name;
+      errnum = lastErrno();
+    }
+    throw sysError(`setsockopt(PACKET_${join ? 'ADD' : 'DROP'}_MEMBERSHIP, ${this.ifname})`, errnum, 'multicast, allmulti and promisc all refused');
+  }
+}

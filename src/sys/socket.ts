@@ -1,0 +1,391 @@
+// A file descriptor from socket(2) and the options isochron sets on it, plus
+// the datagram I/O path (sendmsg with an optional SCM_TXTIME, recvmsg with
+// control messages, error-queue reads for TX timestamps).
+//
+// The msghdr, iovec, address and control buffers live in koffi-allocated
+// native memory (one block for RX, one for TX, per socket): msghdr stores
+// pointers to them, and GC-managed Buffers may not be pointed at from inside
+// a struct. Received payloads are zero-copy views into that block: valid
+// until the next receive on the same socket.
+import koffi from 'koffi';
+import {
+  E,
+  F_GETFL,
+  F_SETFL,
+  MSG_DONTWAIT,
+  MSG_ERRQUEUE,
+  O_NONBLOCK,
+  POLLERR,
+  POLLIN,
+  POLLPRI,
+  SOF_TXTIME_DEADLINE_MODE,
+  SOF_TXTIME_REPORT_ERRORS,
+  SOL_SOCKET,
+  SO_BINDTODEVICE,
+  SO_ERROR,
+  SO_PRIORITY,
+  SO_REUSEADDR,
+  SO_SELECT_ERR_QUEUE,
+  SO_TIMESTAMPING,
+  SO_TXTIME,
+  CLOCK_TAI,
+} from './constants.js';
+import { emptyControlInfo, parseControl, writeTxtimeCmsg, type ControlInfo } from './cmsg.js';
+import { InvalidSysArgument, sysError } from './errors.js';
+import { allocNative, lastErrno, libc, type NativeBlock } from './libc.js';
+import { MSGHDR, SIZEOF, ifnameBytes } from './structs.js';
+
+export interface TxtimeOptions {
+  /** Reference clock of the launch times (CLOCK_TAI for etf/taprio). */
+  clockid?: number;
+  /** SOF_TXTIME_DEADLINE_MODE. */
+  deadline?: boolean;
+  /** SOF_TXTIME_REPORT_ERRORS (default true, as isochron sets it). */
+  reportErrors?: boolean;
+}
+
+/** Throws the errno of the last call if `rc` is negative. */
+export function check(rc: number, call: string, hint?: string): number {
+  if (rc < 0) throw sysError(call, lastErrno(), hint);
+  return rc;
+}
+
+/** poll(2) on one fd; returns revents, 0 on timeout. EINTR counts as a timeout. */
+export function pollFd(fd: number, events: number, timeoutMs: number): number {
+  const pfd = Buffer.alloc(SIZEOF.pollfd);
+  pfd.writeInt32LE(fd, 0);
+  pfd.writeInt16LE(events, 4);
+  const rc = libc().poll(pfd, 1, Math.max(-1, Math.trunc(timeoutMs)));
+  if (rc < 0) {
+    const errnum = lastErrno();
+    if (errnum === E.EINTR) return 0;
+    throw sysError('poll', errnum);
+  }
+  return rc === 0 ? 0 : pfd.readInt16LE(6);
+}
+
+/**
+ * Waits for `fd` to become readable without blocking the event loop (libuv
+ * watches the fd). Resolves false on timeout.
+ */
+export function waitReadable(fd: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let done = false;
+    // koffi passes (status, events); its typings declare (events) only.
+    const handle = koffi.node.poll(fd, { readable: true }, (() => finish(true)) as never);
+    const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+    function finish(ok: boolean): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      handle.close();
+      resolve(ok);
+    }
+  });
+}
+
+/** socket(2), throwing the errno as an IsochronError naming `what`. */
+export function openSocketFd(domain: number, type: number, protocol: number, what = 'socket'): number {
+  return check(libc().socket(domain, type, protocol), what);
+}
+
+export class Socket {
+  #fd: number;
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** The descriptor; -1 once closed. */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  protected get openFd(): number {
+    if (this.#fd < 0) throw sysError('socket operation', E.EBADF, 'the socket is already closed');
+    return this.#fd;
+  }
+
+  setInt(level: number, name: number, value: number, call = `setsockopt(${level}, ${name})`, hint?: string): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(value, 0);
+    check(libc().setsockopt(this.openFd, level, name, b, 4), call, hint);
+  }
+
+  getInt(level: number, name: number, call = `getsockopt(${level}, ${name})`): number {
+    const b = Buffer.alloc(4);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(4, 0);
+    check(libc().getsockopt(this.openFd, level, name, b, len), call);
+    return b.readInt32LE(0);
+  }
+
+  setBytes(level: number, name: number, value: Buffer, call = `setsockopt(${level}, ${name})`, hint?: string): void {
+    check(libc().setsockopt(this.openFd, level, name, value, value.length), call, hint);
+  }
+
+  /** SO_BINDTODEVICE: only traffic through this interface. Needs CAP_NET_RAW. */
+  bindToDevice(ifname: string): void {
+    const name = Buffer.alloc(ifnameBytes(ifname).length + 1);
+    name.write(ifname, 0, 'utf8');
+    this.setBytes(SOL_SOCKET, SO_BINDTODEVICE, name, `setsockopt(SO_BINDTODEVICE, ${ifname})`);
+  }
+
+  /** The device this socket is bound to, '' if none. */
+  boundDevice(): string {
+    const b = Buffer.alloc(16);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(16, 0);
+    check(libc().getsockopt(this.openFd, SOL_SOCKET, SO_BINDTODEVICE, b, len), 'getsockopt(SO_BINDTODEVICE)');
+    const n = len.readUInt32LE(0);
+    const z = b.indexOf(0);
+    return b.toString('utf8', 0, z >= 0 && z < n ? z : n);
+  }
+
+  setReuseAddr(on = true): void {
+    this.setInt(SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0, 'setsockopt(SO_REUSEADDR)');
+  }
+
+  setPriority(priority: number): void {
+    this.setInt(SOL_SOCKET, SO_PRIORITY, priority, 'setsockopt(SO_PRIORITY)', 'priorities above 6 need CAP_NET_ADMIN');
+  }
+
+  getPriority(): number {
+    return this.getInt(SOL_SOCKET, SO_PRIORITY, 'getsockopt(SO_PRIORITY)');
+  }
+
+  /** SO_TIMESTAMPING with SOF_TIMESTAMPING_* flags, and SO_SELECT_ERR_QUEUE so poll reports TX timestamps as POLLPRI. */
+  setTimestamping(flags: number): void {
+    this.setInt(SOL_SOCKET, SO_TIMESTAMPING, flags, 'setsockopt(SO_TIMESTAMPING)');
+    this.setInt(SOL_SOCKET, SO_SELECT_ERR_QUEUE, 1, 'setsockopt(SO_SELECT_ERR_QUEUE)');
+  }
+
+  getTimestamping(): number {
+    return this.getInt(SOL_SOCKET, SO_TIMESTAMPING, 'getsockopt(SO_TIMESTAMPING)');
+  }
+
+  /** SO_TXTIME: packets may carry an SCM_TXTIME launch time (honoured by etf/taprio qdiscs only). */
+  setTxtime(opts: TxtimeOptions = {}): void {
+    const b = Buffer.alloc(SIZEOF.sock_txtime);
+    let flags = 0;
+    if (opts.deadline) flags |= SOF_TXTIME_DEADLINE_MODE;
+    if (opts.reportErrors ?? true) flags |= SOF_TXTIME_REPORT_ERRORS;
+    b.writeInt32LE(opts.clockid ?? CLOCK_TAI, 0);
+    b.writeUInt32LE(flags, 4);
+    this.setBytes(SOL_SOCKET, SO_TXTIME, b, 'setsockopt(SO_TXTIME)');
+  }
+
+  /** Returns { clockid, flags } as the kernel stored them. */
+  getTxtime(): { clockid: number; flags: number } {
+    const b = Buffer.alloc(SIZEOF.sock_txtime);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.length, 0);
+    check(libc().getsockopt(this.openFd, SOL_SOCKET, SO_TXTIME, b, len), 'getsockopt(SO_TXTIME)');
+    return { clockid: b.readInt32LE(0), flags: b.readUInt32LE(4) };
+  }
+
+  /** Pending error (SO_ERROR), positive errno or 0; reading it clears it. */
+  pendingError(): number {
+    return this.getInt(SOL_SOCKET, SO_ERROR, 'getsockopt(SO_ERROR)');
+  }
+
+  setNonBlocking(on = true): void {
+    const fd = this.openFd;
+    const flags = check(libc().fcntl(fd, F_GETFL), 'fcntl(F_GETFL)');
+    const next = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+    check(libc().fcntl(fd, F_SETFL, 'int', next), 'fcntl(F_SETFL)');
+  }
+
+  isNonBlocking(): boolean {
+    return (check(libc().fcntl(this.openFd, F_GETFL), 'fcntl(F_GETFL)') & O_NONBLOCK) !== 0;
+  }
+
+  /** Blocking poll; returns revents or 0 on timeout. */
+  poll(events: number, timeoutMs: number): number {
+    return pollFd(this.openFd, events, timeoutMs);
+  }
+
+  /** Resolves true when readable, false on timeout; the event loop keeps running. */
+  waitReadable(timeoutMs: number): Promise<boolean> {
+    return waitReadable(this.openFd, timeoutMs);
+  }
+
+  /** Gives up ownership of the fd (e.g. to Node's net module) without closing it. */
+  release(): number {
+    const fd = this.openFd;
+    this.#fd = -1;
+    this.dispose();
+    return fd;
+  }
+
+  close(): void {
+    if (this.#fd < 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.dispose();
+    check(libc().close(fd), 'close');
+  }
+
+  /** Frees what subclasses hold besides the fd. */
+  protected dispose(): void {}
+}
+
+const NAME_OFF = SIZEOF.msghdr + SIZEOF.iovec;
+const CONTROL_OFF = NAME_OFF + SIZEOF.sockaddr_storage;
+
+/** One msghdr with its iovec, address, control and data buffers, in native memory. */
+class MsgBlock {
+  readonly block: NativeBlock;
+  readonly control: Buffer;
+  readonly data: Buffer;
+  readonly name: Buffer;
+  readonly dataOff: number;
+
+  constructor(readonly controlSize: number, readonly dataSize: number) {
+    this.dataOff = CONTROL_OFF + ((controlSize + 7) & ~7);
+    this.block = allocNative(this.dataOff + dataSize);
+    const b = this.block.bytes;
+    const base = this.block.address;
+    this.name = b.subarray(NAME_OFF, CONTROL_OFF);
+    this.control = b.subarray(CONTROL_OFF, CONTROL_OFF + controlSize);
+    this.data = b.subarray(this.dataOff, this.dataOff + dataSize);
+    b.writeBigUInt64LE(base + BigInt(SIZEOF.msghdr), MSGHDR.iov);
+    b.writeBigUInt64LE(1n, MSGHDR.iovlen);
+    b.writeBigUInt64LE(base + BigInt(this.dataOff), SIZEOF.msghdr);
+  }
+
+  prepare(dataLen: number, nameLen: number, controlLen: number): bigint {
+    const b = this.block.bytes;
+    const base = this.block.address;
+    b.writeBigUInt64LE(nameLen ? base + BigInt(NAME_OFF) : 0n, MSGHDR.name);
+    b.writeUInt32LE(nameLen, MSGHDR.namelen);
+    b.writeBigUInt64LE(controlLen ? base + BigInt(CONTROL_OFF) : 0n, MSGHDR.control);
+    b.writeBigUInt64LE(BigInt(controlLen), MSGHDR.controllen);
+    b.writeInt32LE(0, MSGHDR.flags);
+    b.writeBigUInt64LE(BigInt(dataLen), SIZEOF.msghdr + 8);
+    return base;
+  }
+
+  get msgFlags(): number {
+    return this.block.bytes.readInt32LE(MSGHDR.flags);
+  }
+
+  get controlLen(): number {
+    return Number(this.block.bytes.readBigUInt64LE(MSGHDR.controllen));
+  }
+
+  get nameLen(): number {
+    return this.block.bytes.readUInt32LE(MSGHDR.namelen);
+  }
+}
+
+export interface Received {
+  /** Bytes received (may exceed data.length when the datagram was truncated). */
+  length: number;
+  /** Zero-copy view of the payload; overwritten by the next receive. */
+  data: Buffer;
+  /** Timestamps and errors from the control messages. */
+  control: ControlInfo;
+  /** msg_flags (MSG_TRUNC, MSG_CTRUNC...). */
+  flags: number;
+  /** Raw source address bytes (sockaddr_*); overwritten by the next receive. */
+  from: Buffer;
+}
+
+export interface DgramOptions {
+  /** Largest payload to send or receive (default 2048). */
+  bufferSize?: number;
+  /** Control buffer size (default 256, like isochron). */
+  controlSize?: number;
+}
+
+/** A datagram socket (AF_PACKET, UDP, UNIX) with sendmsg/recvmsg in native memory. */
+export class DgramSocket extends Socket {
+  #rx: MsgBlock;
+  #tx: MsgBlock;
+  /** Default destination (raw sockaddr), used when send() gets none. */
+  protected dest: Buffer | null = null;
+
+  constructor(fd: number, options: DgramOptions = {}) {
+    super(fd);
+    const size = options.bufferSize ?? 2048;
+    const control = options.controlSize ?? 256;
+    if (!Number.isInteger(size) || size <= 0 || size > 1 << 20) throw InvalidSysArgument(`bufferSize ${size} out of 1..1048576`);
+    this.#rx = new MsgBlock(control, size);
+    this.#tx = new MsgBlock(64, size);
+  }
+
+  /** The TX payload buffer: build a frame here, then sendPrepared(length). */
+  get txBuffer(): Buffer {
+    return this.#tx.data;
+  }
+
+  /** Copies `payload` into the TX buffer and sends it. */
+  send(payload: Uint8Array, txtime?: bigint, dest?: Buffer): number {
+    if (payload.length > this.#tx.dataSize) throw InvalidSysArgument(`payload of ${payload.length} bytes exceeds bufferSize ${this.#tx.dataSize}`);
+    this.#tx.data.set(payload, 0);
+    return this.sendPrepared(payload.length, txtime, dest);
+  }
+
+  /**
+   * Sends the first `length` bytes of txBuffer, with an SCM_TXTIME launch
+   * time when `txtime` is given (the socket needs setTxtime()).
+   */
+  sendPrepared(length: number, txtime?: bigint, dest?: Buffer): number {
+    const tx = this.#tx;
+    const to = dest ?? this.dest;
+    if (to) to.copy(tx.name, 0, 0, Math.min(to.length, tx.name.length));
+    const controlLen = txtime === undefined ? 0 : writeTxtimeCmsg(tx.control, 0, txtime);
+    const msg = tx.prepare(length, to ? to.length : 0, controlLen);
+    return check(libc().sendmsg(this.openFd, msg, 0), 'sendmsg');
+  }
+
+  /**
+   * Receives one datagram. Waits at most `timeoutMs` (poll), -1 forever;
+   * returns null on timeout or when a non-blocking socket has nothing.
+   */
+  recv(timeoutMs = -1): Received | null {
+    return this.#recvmsg(0, POLLIN, timeoutMs, 'recvmsg');
+  }
+
+  /**
+   * Reads one entry of the error queue: a TX timestamp (control.swTs/hwTs,
+   * tsKey, tsType) or a txtime drop report. Returns null on timeout.
+   */
+  recvErrQueue(timeoutMs = 0): Received | null {
+    return this.#recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT, POLLPRI | POLLERR, timeoutMs, 'recvmsg(MSG_ERRQUEUE)');
+  }
+
+  #recvmsg(flags: number, events: number, timeoutMs: number, call: string): Received | null {
+    const fd = this.openFd;
+    const rx = this.#rx;
+    const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+    for (;;) {
+      if (timeoutMs !== 0) {
+        const left = deadline === Infinity ? -1 : Math.max(0, deadline - Date.now());
+        if (pollFd(fd, events, left) === 0 && left !== -1 && Date.now() >= deadline) return null;
+      }
+      const msg = rx.prepare(rx.dataSize, SIZEOF.sockaddr_storage, rx.controlSize);
+      // Always non-blocking: poll above did the waiting, so a spurious wake-up
+      // loops instead of blocking past the deadline.
+      const n = libc().recvmsg(fd, msg, flags | MSG_DONTWAIT);
+      if (n >= 0) {
+        return {
+          length: n,
+          data: rx.data.subarray(0, Math.min(n, rx.dataSize)),
+          control: parseControl(rx.control, 0, rx.controlLen, emptyControlInfo()),
+          flags: rx.msgFlags,
+          from: rx.name.subarray(0, Math.min(rx.nameLen, rx.name.length)),
+        };
+      }
+      const errnum = lastErrno();
+      if (errnum !== E.EAGAIN && errnum !== E.EINTR) throw sysError(call, errnum);
+      if (timeoutMs === 0 || Date.now() >= deadline) return null;
+    }
+  }
+
+  protected override dispose(): void {
+    this.#rx.block.free();
+    this.#tx.block.free();
+  }
+}

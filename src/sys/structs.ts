@@ -1,0 +1,322 @@
+// Byte layouts of the kernel structs this layer passes through the FFI
+// (x86_64/aarch64 LP64, little-endian), with encoders and decoders over
+// Buffers. Sizes and offsets were checked against the UAPI headers; they are
+// also listed in docs/syscalls.md.
+import { AF_INET, AF_INET6, AF_PACKET, AF_UNIX, ETH_ALEN, IFNAMSIZ } from './constants.js';
+import { InterfaceNameTooLong, InvalidSysArgument } from './errors.js';
+
+export const SIZEOF = {
+  timespec: 16,
+  sockaddr_ll: 20,
+  sockaddr_in: 16,
+  sockaddr_in6: 28,
+  sockaddr_un: 110,
+  sockaddr_storage: 128,
+  ifreq: 40,
+  hwtstamp_config: 12,
+  ethtool_ts_info: 44,
+  sock_txtime: 8,
+  sock_extended_err: 16,
+  cmsghdr: 16,
+  msghdr: 56,
+  iovec: 16,
+  pollfd: 8,
+  sched_param: 4,
+  ptp_clock_time: 16,
+  ptp_sys_offset: 832,
+  ptp_sys_offset_extended: 1216,
+  ptp_sys_offset_precise: 64,
+  packet_mreq: 16,
+} as const;
+
+/** Offsets inside `struct msghdr`. */
+export const MSGHDR = {
+  name: 0,
+  namelen: 8,
+  iov: 16,
+  iovlen: 24,
+  control: 32,
+  controllen: 40,
+  flags: 48,
+} as const;
+
+/** Offset of the union (ifr_data / ifr_hwaddr) inside `struct ifreq`. */
+export const IFREQ_UNION = 16;
+
+export const NS_PER_SEC = 1_000_000_000n;
+
+export function writeTimespec(buf: Buffer, offset: number, ns: bigint): void {
+  let sec = ns / NS_PER_SEC;
+  let nsec = ns % NS_PER_SEC;
+  if (nsec < 0n) {
+    nsec += NS_PER_SEC;
+    sec -= 1n;
+  }
+  buf.writeBigInt64LE(sec, offset);
+  buf.writeBigInt64LE(nsec, offset + 8);
+}
+
+export function readTimespec(buf: Buffer, offset: number): bigint {
+  return buf.readBigInt64LE(offset) * NS_PER_SEC + buf.readBigInt64LE(offset + 8);
+}
+
+/** `struct ptp_clock_time` { s64 sec; u32 nsec; u32 reserved; } as ns. */
+export function readPtpClockTime(buf: Buffer, offset: number): bigint {
+  return buf.readBigInt64LE(offset) * NS_PER_SEC + BigInt(buf.readUInt32LE(offset + 8));
+}
+
+export function writePtpClockTime(buf: Buffer, offset: number, ns: bigint): void {
+  buf.writeBigInt64LE(ns / NS_PER_SEC, offset);
+  buf.writeUInt32LE(Number(ns % NS_PER_SEC), offset + 8);
+  buf.writeUInt32LE(0, offset + 12);
+}
+
+/** Checks an interface name fits IFNAMSIZ with its NUL and returns it as C bytes. */
+export function ifnameBytes(ifname: string): Buffer {
+  const bytes = Buffer.from(ifname, 'utf8');
+  if (bytes.length === 0 || bytes.length >= IFNAMSIZ || bytes.includes(0)) throw InterfaceNameTooLong(ifname);
+  return bytes;
+}
+
+/** A zeroed `struct ifreq` with ifr_name set. */
+export function makeIfreq(ifname: string): Buffer {
+  const ifr = Buffer.alloc(SIZEOF.ifreq);
+  ifnameBytes(ifname).copy(ifr, 0);
+  return ifr;
+}
+
+export function parseMac(mac: string | Uint8Array): Buffer {
+  if (typeof mac !== 'string') {
+    if (mac.length !== ETH_ALEN) throw InvalidSysArgument(`MAC address must have ${ETH_ALEN} bytes, got ${mac.length}`);
+    return Buffer.from(mac);
+  }
+  const m = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(mac);
+  if (!m) throw InvalidSysArgument(`${JSON.stringify(mac)} is not a MAC address (expected aa:bb:cc:dd:ee:ff)`);
+  return Buffer.from(m.slice(1).join(''), 'hex');
+}
+
+export function formatMac(mac: Uint8Array): string {
+  return Array.from(mac.subarray(0, ETH_ALEN), (b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+export interface SockaddrLl {
+  protocol: number;
+  ifindex: number;
+  hatype?: number;
+  pkttype?: number;
+  addr?: Uint8Array;
+}
+
+export function encodeSockaddrLl(sa: SockaddrLl): Buffer {
+  const b = Buffer.alloc(SIZEOF.sockaddr_ll);
+  b.writeUInt16LE(AF_PACKET, 0);
+  b.writeUInt16BE(sa.protocol & 0xffff, 2);
+  b.writeInt32LE(sa.ifindex, 4);
+  b.writeUInt16LE(sa.hatype ?? 0, 8);
+  b.writeUInt8(sa.pkttype ?? 0, 10);
+  if (sa.addr) {
+    b.writeUInt8(sa.addr.length, 11);
+    Buffer.from(sa.addr).copy(b, 12, 0, 8);
+  }
+  return b;
+}
+
+export function decodeSockaddrLl(b: Buffer): Required<SockaddrLl> {
+  const halen = Math.min(b.readUInt8(11), 8);
+  return {
+    protocol: b.readUInt16BE(2),
+    ifindex: b.readInt32LE(4),
+    hatype: b.readUInt16LE(8),
+    pkttype: b.readUInt8(10),
+    addr: Buffer.from(b.subarray(12, 12 + halen)),
+  };
+}
+
+export interface InetAddress {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  scopeId?: number;
+}
+
+function ipv4Bytes(address: string): Buffer {
+  const parts = address.split('.');
+  const ok = parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  if (!ok) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv4 address`);
+  return Buffer.from(parts.map(Number));
+}
+
+function ipv6Bytes(address: string): Buffer {
+  let text = address;
+  const out = Buffer.alloc(16);
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  let tail: Buffer | undefined;
+  if (v4) {
+    tail = ipv4Bytes(v4[1]);
+    text = `${text.slice(0, v4.index)}0:0`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
+  const group = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => {
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
+    return parseInt(g, 16);
+  }));
+  const head = group(halves[0]);
+  const rest = halves.length === 2 ? group(halves[1]) : [];
+  const total = head.length + rest.length;
+  if ((halves.length === 1 && total !== 8) || total > (halves.length === 2 ? 7 : 8)) {
+    throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
+  }
+  const groups = [...head, ...new Array<number>(8 - total).fill(0), ...rest];
+  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
+  if (tail) tail.copy(out, 12);
+  return out;
+}
+
+export function encodeSockaddrIn(addr: InetAddress): Buffer {
+  if (addr.family === 4) {
+    const b = Buffer.alloc(SIZEOF.sockaddr_in);
+    b.writeUInt16LE(AF_INET, 0);
+    b.writeUInt16BE(addr.port, 2);
+    ipv4Bytes(addr.address).copy(b, 4);
+    return b;
+  }
+  const b = Buffer.alloc(SIZEOF.sockaddr_in6);
+  b.writeUInt16LE(AF_INET6, 0);
+  b.writeUInt16BE(addr.port, 2);
+  ipv6Bytes(addr.address).copy(b, 8);
+  b.writeUInt32LE(addr.scopeId ?? 0, 24);
+  return b;
+}
+
+function formatIpv6(bytes: Buffer): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
+  // Longest run of zero groups (length >= 2) becomes "::", as inet_ntop does.
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestLen < 2) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** Decodes sockaddr_in / sockaddr_in6; null for other families. */
+export function decodeSockaddrIn(b: Buffer): InetAddress | null {
+  if (b.length < 2) return null;
+  const family = b.readUInt16LE(0);
+  if (family === AF_INET && b.length >= SIZEOF.sockaddr_in) {
+    return { family: 4, address: Array.from(b.subarray(4, 8)).join('.'), port: b.readUInt16BE(2) };
+  }
+  if (family === AF_INET6 && b.length >= SIZEOF.sockaddr_in6) {
+    return {
+      family: 6,
+      address: formatIpv6(b.subarray(8, 24)),
+      port: b.readUInt16BE(2),
+      scopeId: b.readUInt32LE(24),
+    };
+  }
+  return null;
+}
+
+/** `struct sockaddr_un` for a filesystem path; returns the buffer and the length to pass. */
+export function encodeSockaddrUn(path: string): { addr: Buffer; len: number } {
+  const bytes = Buffer.from(path, 'utf8');
+  if (bytes.length === 0 || bytes.length >= 108 || bytes.includes(0)) {
+    throw InvalidSysArgument(`UNIX socket path ${JSON.stringify(path)} must be 1..107 bytes`);
+  }
+  const addr = Buffer.alloc(SIZEOF.sockaddr_un);
+  addr.writeUInt16LE(AF_UNIX, 0);
+  bytes.copy(addr, 2);
+  return { addr, len: 2 + bytes.length + 1 };
+}
+
+export interface HwTstampConfig {
+  flags: number;
+  txType: number;
+  rxFilter: number;
+}
+
+export function encodeHwTstampConfig(c: HwTstampConfig, into: Buffer = Buffer.alloc(SIZEOF.hwtstamp_config), at = 0): Buffer {
+  into.writeInt32LE(c.flags, at);
+  into.writeInt32LE(c.txType, at + 4);
+  into.writeInt32LE(c.rxFilter, at + 8);
+  return into;
+}
+
+export function decodeHwTstampConfig(b: Buffer, at = 0): HwTstampConfig {
+  return { flags: b.readInt32LE(at), txType: b.readInt32LE(at + 4), rxFilter: b.readInt32LE(at + 8) };
+}
+
+export interface TsInfo {
+  /** Sum of the supported SOF_TIMESTAMPING_* flags. */
+  soTimestamping: number;
+  /** /dev/ptpN index, -1 when the interface has no PHC. */
+  phcIndex: number;
+  /** Bit mask of supported HWTSTAMP_TX_* (bit n = value n). */
+  txTypes: number;
+  /** Bit mask of supported HWTSTAMP_FILTER_*. */
+  rxFilters: number;
+}
+
+export function decodeEthtoolTsInfo(b: Buffer, at = 0): TsInfo {
+  return {
+    soTimestamping: b.readUInt32LE(at + 4),
+    phcIndex: b.readInt32LE(at + 8),
+    txTypes: b.readUInt32LE(at + 12),
+    rxFilters: b.readUInt32LE(at + 28),
+  };
+}
+
+export function encodeEthtoolTsInfo(cmd: number, info: TsInfo, into: Buffer = Buffer.alloc(SIZEOF.ethtool_ts_info), at = 0): Buffer {
+  into.fill(0, at, at + SIZEOF.ethtool_ts_info);
+  into.writeUInt32LE(cmd, at);
+  into.writeUInt32LE(info.soTimestamping >>> 0, at + 4);
+  into.writeInt32LE(info.phcIndex, at + 8);
+  into.writeUInt32LE(info.txTypes >>> 0, at + 12);
+  into.writeUInt32LE(info.rxFilters >>> 0, at + 28);
+  return into;
+}
+
+export interface SockExtendedErr {
+  errno: number;
+  origin: number;
+  type: number;
+  code: number;
+  info: number;
+  data: number;
+}
+
+export function decodeSockExtendedErr(b: Buffer, at = 0): SockExtendedErr {
+  return {
+    errno: b.readUInt32LE(at),
+    origin: b.readUInt8(at + 4),
+    type: b.readUInt8(at + 5),
+    code: b.readUInt8(at + 6),
+    info: b.readUInt32LE(at + 8),
+    data: b.readUInt32LE(at + 12),
+  };
+}
+
+export function encodeSockExtendedErr(e: SockExtendedErr): Buffer {
+  const b = Buffer.alloc(SIZEOF.sock_extended_err);
+  b.writeUInt32LE(e.errno >>> 0, 0);
+  b.writeUInt8(e.origin, 4);
+  b.writeUInt8(e.type, 5);
+  b.writeUInt8(e.code, 6);
+  b.writeUInt32LE(e.info >>> 0, 8);
+  b.writeUInt32LE(e.data >>> 0, 12);
+  return b;
+}

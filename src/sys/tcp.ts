@@ -1,0 +1,94 @@
+// TCP sockets bound to a device (SO_BINDTODEVICE), created here and handed to
+// Node's net module, which has no such option:
+//
+//   listening: socket + SO_REUSEADDR + SO_BINDTODEVICE + bind + listen here,
+//              then `net.createServer().listen({ fd })`;
+//   client:    non-blocking socket + SO_BINDTODEVICE + connect here, wait
+//              for writability, check SO_ERROR, then
+//              `new net.Socket({ fd, readable: true, writable: true })`.
+//
+// Node takes ownership of the fd in both cases (it closes it).
+import { AF_INET, AF_INET6, E, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
+import { InvalidSysArgument, sysError } from './errors.js';
+import koffi from 'koffi';
+import { lastErrno, libc } from './libc.js';
+import { Socket, check, openSocketFd } from './socket.js';
+import { encodeSockaddrIn } from './structs.js';
+
+export interface TcpListenOptions {
+  family: 4 | 6;
+  /** Local address; any address of the family when omitted. */
+  address?: string;
+  port: number;
+  device?: string;
+  backlog?: number;
+}
+
+/** A listening TCP socket's fd, for `server.listen({ fd })`. */
+export function listenTcp(opts: TcpListenOptions): number {
+  const domain = familyDomain(opts.family);
+  const sock = new Socket(openSocketFd(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 'socket(SOCK_STREAM)'));
+  try {
+    sock.setReuseAddr(true);
+    if (opts.device) sock.bindToDevice(opts.device);
+    const address = opts.address ?? (opts.family === 4 ? '0.0.0.0' : '::');
+    const sa = encodeSockaddrIn({ family: opts.family, address, port: opts.port });
+    check(libc().bind(sock.fd, sa, sa.length), `bind(TCP ${address} port ${opts.port})`);
+    check(libc().listen(sock.fd, opts.backlog ?? 16), `listen(TCP port ${opts.port})`);
+    return sock.release();
+  } catch (err) {
+    sock.close();
+    throw err;
+  }
+}
+
+export interface TcpConnectOptions {
+  family: 4 | 6;
+  address: string;
+  port: number;
+  device?: string;
+  timeoutMs?: number;
+}
+
+/** A connected TCP socket's fd, for `new net.Socket({ fd, readable: true, writable: true })`. */
+export async function connectTcp(opts: TcpConnectOptions): Promise<number> {
+  const domain = familyDomain(opts.family);
+  const sock = new Socket(openSocketFd(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 'socket(SOCK_STREAM)'));
+  const where = `${opts.address} port ${opts.port}${opts.device ? ` via ${opts.device}` : ''}`;
+  try {
+    if (opts.device) sock.bindToDevice(opts.device);
+    const sa = encodeSockaddrIn({ family: opts.family, address: opts.address, port: opts.port });
+    if (libc().connect(sock.fd, sa, sa.length) < 0) {
+      const errnum = lastErrno();
+      if (errnum !== E.EINPROGRESS) throw sysError(`connect(TCP ${where})`, errnum);
+      if (!(await waitWritable(sock.fd, opts.timeoutMs ?? 10_000))) throw sysError(`connect(TCP ${where})`, E.ETIMEDOUT);
+      const pending = sock.pendingError();
+      if (pending) throw sysError(`connect(TCP ${where})`, pending);
+    }
+    return sock.release();
+  } catch (err) {
+    sock.close();
+    throw err;
+  }
+}
+
+function familyDomain(family: 4 | 6): number {
+  if (family === 4) return AF_INET;
+  if (family === 6) return AF_INET6;
+  throw InvalidSysArgument(`TCP family must be 4 or 6, got ${String(family)}`);
+}
+
+function waitWritable(fd: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let done = false;
+    const handle = koffi.node.poll(fd, { writable: true }, (() => finish(true)) as never);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    function finish(ok: boolean): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      handle.close();
+      resolve(ok);
+    }
+  });
+}

@@ -1,0 +1,59 @@
+// UNIX datagram sockets: the transport of ptp4l's management interface
+// (the client binds its own path, then talks to /var/run/ptp4l).
+import { unlinkSync } from 'node:fs';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
+import { libc } from './libc.js';
+import { DgramSocket, openSocketFd, check, type DgramOptions } from './socket.js';
+import { encodeSockaddrUn } from './structs.js';
+
+export class UnixDgramSocket extends DgramSocket {
+  #boundPath: string | null = null;
+
+  static open(opts: DgramOptions = {}): UnixDgramSocket {
+    return new UnixDgramSocket(openSocketFd(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, 'socket(AF_UNIX, SOCK_DGRAM)'), opts);
+  }
+
+  /** Binds to a filesystem path; the path is unlinked again on close(). */
+  bind(path: string): void {
+    const { addr, len } = encodeSockaddrUn(path);
+    check(libc().bind(this.openFd, addr, len), `bind(${path})`, 'remove a stale socket file or pick another path');
+    this.#boundPath = path;
+  }
+
+  /** connect(2): the default peer of send(), and the only one recv() accepts from. */
+  connect(path: string): void {
+    const { addr, len } = encodeSockaddrUn(path);
+    check(libc().connect(this.openFd, addr, len), `connect(${path})`, 'is the peer (e.g. ptp4l) running?');
+  }
+
+  sendTo(payload: Uint8Array, path: string): number {
+    const { addr, len } = encodeSockaddrUn(path);
+    return this.send(payload, undefined, addr.subarray(0, len));
+  }
+
+  /** Receives one datagram without blocking the event loop; null on timeout. */
+  async recvAsync(timeoutMs: number): Promise<Buffer | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.recv(0);
+      if (got) return Buffer.from(got.data);
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.waitReadable(left))) {
+        const last = this.recv(0);
+        return last ? Buffer.from(last.data) : null;
+      }
+    }
+  }
+
+  protected override dispose(): void {
+    super.dispose();
+    if (this.#boundPath) {
+      try {
+        unlinkSync(this.#boundPath);
+      } catch {
+        // already gone: nothing to clean
+      }
+      this.#boundPath = null;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// What the C sender writes into the .dat header at the end of a session,
+// derived from its options. The values are the options as interpreted
+// (default advance time applied, L4 frame size reduced), not the
+// operational ones: base_time is the --base-time given, not the rolled
+// forward one, and nothing records the session start.
+import { payloadLength, type Transport } from './frame.js';
+import { RCV_RECORD_SIZE, SEND_RECORD_SIZE } from './logs.js';
+import { resolveSchedule, type ScheduleOptions } from './schedule.js';
+
+export const DAT_LOG_VERSION = 4;
+export const DAT_HEADER_SIZE = 96;
+
+export const DatFlag = {
+  OMIT_SYNC: 1 << 0,
+  DO_TS: 1 << 1,
+  TAPRIO: 1 << 2,
+  TXTIME: 1 << 3,
+  DEADLINE: 1 << 4,
+  /** omit-hwts branch only; master's report ignores it. */
+  OMIT_HWTS: 1 << 5,
+} as const;
+
+/** The subset of `isochron send` options that shape the session and its file. */
+export interface SessionOptions extends ScheduleOptions {
+  /** --num-frames (0 = run until stopped). */
+  numFrames: number;
+  /** --frame-size as given on the command line. */
+  frameSize: number;
+  transport: Transport;
+  omitSync: boolean;
+  omitHwts: boolean;
+  /** --no-ts */
+  noTs: boolean;
+  taprio: boolean;
+  txtime: boolean;
+  deadline: boolean;
+}
+
+/** Header fields of a .dat file (log version 4), as numbers/bigints before encoding. */
+export interface DatHeaderFields {
+  version: number;
+  packetCount: number;
+  frameSize: number;
+  flags: number;
+  baseTime: bigint;
+  advanceTime: bigint;
+  shiftTime: bigint;
+  cycleTime: bigint;
+  windowSize: bigint;
+  sendLogStart: bigint;
+  rcvLogStart: bigint;
+  sendLogSize: number;
+  rcvLogSize: number;
+}
+
+export function sessionFlags(o: Pick<SessionOptions, 'omitSync' | 'noTs' | 'taprio' | 'txtime' | 'deadline' | 'omitHwts'>): number {
+  let f = 0;
+  if (o.omitSync) f |= DatFlag.OMIT_SYNC;
+  if (!o.noTs) f |= DatFlag.DO_TS;
+  if (o.taprio) f |= DatFlag.TAPRIO;
+  if (o.txtime) f |= DatFlag.TXTIME;
+  if (o.deadline) f |= DatFlag.DEADLINE;
+  if (o.omitHwts) f |= DatFlag.OMIT_HWTS;
+  return f;
+}
+
+/**
+ * The header C's sender writes. `rcvLogBytes` is the buf_len of the LOG
+ * reply the receiver sent (normally numFrames * 32, but it is whatever the
+ * receiver's count was). The field widths truncate like C's casts.
+ */
+export function sessionHeader(o: SessionOptions, rcvLogBytes: number): DatHeaderFields {
+  const s = resolveSchedule(o);
+  const sendLogSize = o.numFrames * SEND_RECORD_SIZE;
+  return {
+    version: DAT_LOG_VERSION,
+    packetCount: o.numFrames >>> 0,
+    frameSize: payloadLength(o.frameSize, o.transport) & 0xffff,
+    flags: sessionFlags(o),
+    baseTime: s.baseTime,
+    advanceTime: s.advanceTime,
+    shiftTime: s.shiftTime,
+    cycleTime: s.cycleTime,
+    windowSize: s.windowSize,
+    sendLogStart: BigInt(DAT_HEADER_SIZE),
+    rcvLogStart: BigInt(DAT_HEADER_SIZE + sendLogSize),
+    sendLogSize: sendLogSize >>> 0,
+    rcvLogSize: rcvLogBytes >>> 0,
+  };
+}
+
+/** The receiver log size a complete, well-behaved receiver returns. */
+export function expectedRcvLogBytes(numFrames: number): number {
+  return numFrames * RCV_RECORD_SIZE;
+}
+
+/**
+ * Whether C writes the .dat at all: only with --client (the file needs the
+ * receiver log) and only for a session whose sync monitor stayed happy.
+ * The name defaults to "isochron.dat".
+ */
+export function datFileToWrite(o: { client: boolean; outputFile: string | null }, syncOk: boolean): string | null {
+  if (!o.client || !syncOk) return null;
+  return o.outputFile && o.outputFile.length > 0 ? o.outputFile : 'isochron.dat';
+}

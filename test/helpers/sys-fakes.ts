@@ -1,0 +1,151 @@
+// Fakes for the hardware the test machine lacks, at exactly the boundary the
+// syscall layer declares (src/sys/boundary.ts): a DeviceIoctl standing in for
+// a NIC with hardware timestamping and a PHC, and a TimestampSource that
+// wraps a real socket and adds the hardware timestamps such a NIC would give.
+import {
+  E,
+  ETHTOOL_GET_TS_INFO,
+  HWTSTAMP_FILTER_ALL,
+  PTP_SYS_OFFSET,
+  PTP_SYS_OFFSET_EXTENDED,
+  PTP_SYS_OFFSET_PRECISE,
+  SIOCETHTOOL,
+  SIOCGHWTSTAMP,
+  SIOCSHWTSTAMP,
+  SOF_TIMESTAMPING,
+} from '../../src/sys/constants.js';
+import type { DeviceIoctl, TimestampSource, Received } from '../../src/sys/boundary.js';
+import { decodeHwTstampConfig, encodeEthtoolTsInfo, encodeHwTstampConfig, writePtpClockTime, type HwTstampConfig } from '../../src/sys/structs.js';
+
+export interface FakeNicOptions {
+  ifname: string;
+  phcIndex: number;
+  /** rx_filter the "driver" really applies (drivers may broaden the request). */
+  appliedRxFilter?: number;
+}
+
+/** A NIC that answers ETHTOOL_GET_TS_INFO and SIOC[GS]HWTSTAMP like a PTP-capable driver. */
+export function fakeNic(opts: FakeNicOptions): DeviceIoctl & { config: HwTstampConfig; calls: number[] } {
+  const state = { config: { flags: 0, txType: 0, rxFilter: 0 } as HwTstampConfig, calls: [] as number[] };
+  const io = (_fd: number, request: number, arg: Buffer, data?: Buffer): number => {
+    state.calls.push(request);
+    const name = arg.toString('utf8', 0, arg.indexOf(0));
+    if (name !== opts.ifname) return E.ENODEV;
+    if (!data) return E.EFAULT;
+    switch (request) {
+      case SIOCETHTOOL:
+        if (data.readUInt32LE(0) !== ETHTOOL_GET_TS_INFO) return E.EOPNOTSUPP;
+        encodeEthtoolTsInfo(ETHTOOL_GET_TS_INFO, {
+          soTimestamping:
+            SOF_TIMESTAMPING.TX_HARDWARE | SOF_TIMESTAMPING.RX_HARDWARE | SOF_TIMESTAMPING.RAW_HARDWARE |
+            SOF_TIMESTAMPING.TX_SOFTWARE | SOF_TIMESTAMPING.RX_SOFTWARE | SOF_TIMESTAMPING.SOFTWARE,
+          phcIndex: opts.phcIndex,
+          txTypes: 0b11,
+          rxFilters: 1 << HWTSTAMP_FILTER_ALL,
+        }, data);
+        return 0;
+      case SIOCSHWTSTAMP: {
+        const want = decodeHwTstampConfig(data);
+        state.config = { ...want, rxFilter: opts.appliedRxFilter ?? want.rxFilter };
+        encodeHwTstampConfig(state.config, data);
+        return 0;
+      }
+      case SIOCGHWTSTAMP:
+        encodeHwTstampConfig(state.config, data);
+        return 0;
+      default:
+        return E.ENOTTY;
+    }
+  };
+  return Object.assign(io, state);
+}
+
+export interface FakePhcOptions {
+  /** PHC time = system time - offsetNs. */
+  offsetNs: bigint;
+  /** System time the first reading starts at. */
+  startNs: bigint;
+  /** [sys, sys] window per sample, ns; the estimator must pick the narrowest. */
+  windowsNs: bigint[];
+  supports: { precise: boolean; extended: boolean; basic: boolean };
+}
+
+/** A PHC answering the PTP_SYS_OFFSET ioctls with a known offset and known read windows. */
+export function fakePhc(opts: FakePhcOptions): DeviceIoctl {
+  return (_fd, request, arg) => {
+    const window = (i: number): bigint => opts.windowsNs[i % opts.windowsNs.length];
+    const sampleAt = (i: number): [bigint, bigint, bigint] => {
+      const t1 = opts.startNs + BigInt(i) * 1000n;
+      const t2 = t1 + window(i);
+      const mid = (t1 + t2) / 2n;
+      return [t1, mid - opts.offsetNs, t2];
+    };
+    if (request === PTP_SYS_OFFSET_PRECISE) {
+      if (!opts.supports.precise) return E.EOPNOTSUPP;
+      writePtpClockTime(arg, 0, opts.startNs - opts.offsetNs);
+      writePtpClockTime(arg, 16, opts.startNs);
+      writePtpClockTime(arg, 32, opts.startNs / 2n);
+      return 0;
+    }
+    if (request === PTP_SYS_OFFSET_EXTENDED) {
+      if (!opts.supports.extended) return E.EOPNOTSUPP;
+      const n = arg.readUInt32LE(0);
+      for (let i = 0; i < n; i++) {
+        const [t1, tp, t2] = sampleAt(i);
+        writePtpClockTime(arg, 16 + i * 48, t1);
+        writePtpClockTime(arg, 16 + i * 48 + 16, tp);
+        writePtpClockTime(arg, 16 + i * 48 + 32, t2);
+      }
+      return 0;
+    }
+    if (request === PTP_SYS_OFFSET) {
+      if (!opts.supports.basic) return E.EOPNOTSUPP;
+      // Interleaved: sys0 phc0 sys1 phc1 ... sysN. Sample i is (sys_i, phc_i, sys_i+1),
+      // so consecutive samples share a system reading: lay them out back to back.
+      const n = arg.readUInt32LE(0);
+      let sys = opts.startNs;
+      writePtpClockTime(arg, 16, sys);
+      for (let i = 0; i < n; i++) {
+        const next = sys + window(i);
+        writePtpClockTime(arg, 16 + (2 * i + 1) * 16, (sys + next) / 2n - opts.offsetNs);
+        writePtpClockTime(arg, 16 + (2 * i + 2) * 16, next);
+        sys = next;
+      }
+      return 0;
+    }
+    return E.ENOTTY;
+  };
+}
+
+/**
+ * A socket as if the NIC timestamped in hardware: every software timestamp
+ * from the real kernel gets a hardware twin `phcOffsetNs` away, TX and RX.
+ */
+export class FakeHwTimestampSource implements TimestampSource {
+  constructor(private readonly inner: TimestampSource, private readonly phcOffsetNs: bigint) {}
+
+  get txBuffer(): Buffer {
+    return this.inner.txBuffer;
+  }
+
+  sendPrepared(length: number, txtime?: bigint): number {
+    return this.inner.sendPrepared(length, txtime);
+  }
+
+  recv(timeoutMs: number): Received | null {
+    return this.#stamp(this.inner.recv(timeoutMs));
+  }
+
+  recvErrQueue(timeoutMs: number): Received | null {
+    return this.#stamp(this.inner.recvErrQueue(timeoutMs));
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  #stamp(r: Received | null): Received | null {
+    if (r && r.control.swTs !== 0n) r.control.hwTs = r.control.swTs - this.phcOffsetNs;
+    return r;
+  }
+}
