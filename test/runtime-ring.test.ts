@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { RecordRing } from '../src/runtime/ring.js';
+import { LoopControl, LoopState } from '../src/runtime/control.js';
+
+test('records cross from a worker in order, none lost, through a ring smaller than the stream', async () => {
+  const ring = RecordRing.create(2, 64);
+  const control = new LoopControl();
+  const count = 20_000;
+  const worker = new Worker(new URL('./fixtures/ring-producer.js', import.meta.url), {
+    workerData: { ring: ring.buffer, control: control.buffer, count },
+  });
+  const exited = new Promise((r) => worker.once('exit', r));
+  let expected = 1;
+  while (expected <= count) {
+    const n = await ring.waitReadable(1000);
+    assert.ok(n > 0, `no records for 1 s after record ${expected - 1}`);
+    for (let i = 0; i < n; i++) {
+      const base = ring.peek(i);
+      assert.equal(ring.data[base], BigInt(expected));
+      assert.equal(ring.data[base + 1], 1_800_000_000_000_000_000n + BigInt(expected));
+      expected++;
+    }
+    ring.release(n);
+  }
+  await exited;
+  assert.equal(control.progress, count);
+  assert.ok(ring.dropped() > 0, 'a 64-record ring under a 20k stream should have been full at times');
+});
+
+test('a full ring refuses and counts instead of overwriting', () => {
+  const ring = RecordRing.create(1, 3);
+  assert.equal(ring.capacity, 4);
+  for (let i = 0; i < 4; i++) {
+    const base = ring.reserve();
+    assert.notEqual(base, -1);
+    ring.data[base] = BigInt(i);
+    ring.commit();
+  }
+  assert.equal(ring.reserve(), -1);
+  assert.equal(ring.dropped(), 1);
+  assert.equal(ring.readable(), 4);
+  assert.equal(ring.data[ring.peek(3)], 3n);
+  ring.release(1);
+  assert.equal(ring.data[ring.peek(0)], 1n);
+  assert.notEqual(ring.reserve(), -1);
+});
+
+test('attach checks the buffer and bad sizes are refused', async () => {
+  assert.throws(() => RecordRing.attach(new SharedArrayBuffer(64)), /not a RecordRing/);
+  assert.throws(() => RecordRing.create(0, 4), /slots/);
+  assert.throws(() => RecordRing.create(1, 0), /capacity/);
+  const ring = RecordRing.create(3, 8);
+  const again = RecordRing.attach(ring.buffer);
+  assert.equal(again.slots, 3);
+  assert.equal(again.capacity, 8);
+  assert.equal(await ring.waitReadable(10), 0);
+});
+
+test('loop control carries stop, state and progress between threads', () => {
+  const control = new LoopControl();
+  const view = new LoopControl(control.buffer);
+  assert.equal(view.stopRequested, false);
+  control.requestStop();
+  assert.equal(view.stopRequested, true);
+  view.state = LoopState.Failed;
+  assert.equal(control.state, LoopState.Failed);
+  view.addProgress(5);
+  assert.equal(control.progress, 5);
+  assert.throws(() => new LoopControl(new SharedArrayBuffer(4)), /too small/);
+});
