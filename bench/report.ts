@@ -1,0 +1,104 @@
+// Benchmark of `isochron report` on a 1 000 000-packet file written by our
+// own DatWriter (realistic timestamps, every 1000th packet lost). Times
+// `--summary` and a printf run through the real CLI with stdout to /dev/null,
+// and prints wall time, packets/s and peak RSS of the child. With ISOCHRON_C
+// set to a C isochron binary, the same runs are timed for it and the ratio
+// printed.
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DatWriter } from '../src/dat/writer.js';
+import { DatFlags } from '../src/dat/layout.js';
+
+const PACKETS = Number(process.env.BENCH_PACKETS ?? 1_000_000);
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(repoRoot, 'bin', 'isochron.js');
+
+function generate(path: string): void {
+  let x = 12345;
+  const rnd = (lo: number, hi: number): bigint => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return BigInt(lo + (x % (hi - lo + 1)));
+  };
+  const base = 1_795_674_900_000_000_000n;
+  const cycle = 1_000_000n;
+  const w = DatWriter.create(path, {
+    packetCount: PACKETS, frameSize: 64, flags: DatFlags.OMIT_SYNC | DatFlags.DO_TS,
+    baseTime: base, advanceTime: 25_000n, shiftTime: 0n, cycleTime: cycle, windowSize: 0n,
+  }, { sendSlots: PACKETS, rcvSlots: PACKETS });
+  for (let i = 1; i <= PACKETS; i++) {
+    const scheduled = base + BigInt(i - 1) * cycle;
+    const wakeup = scheduled - 25_000n + rnd(2_000, 30_000);
+    const schedTs = wakeup + rnd(3_000, 12_000);
+    const swts = schedTs + rnd(1_000, 6_000);
+    const hwts = swts + rnd(500, 3_000);
+    w.putSend({ seqid: i, scheduled, wakeup, hwts, swts, schedTs });
+    if (i % 1000 === 0) continue;
+    const rxHw = hwts + rnd(1_500, 4_000);
+    w.putRcv({ seqid: i, arrival: rxHw + rnd(10_000, 40_000), hwts: rxHw, swts: rxHw + rnd(2_000, 9_000) });
+  }
+  w.close();
+}
+
+interface Run {
+  wallMs: number;
+  maxRssMb: number | null;
+  status: number | null;
+}
+
+/** Runs a command with stdout to /dev/null; peak RSS via /usr/bin/time -v when present. */
+function timed(cmd: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const devnull = openSync('/dev/null', 'w');
+    const useTime = existsSync('/usr/bin/time');
+    const argv = useTime ? ['-v', cmd, ...args] : args;
+    const t0 = process.hrtime.bigint();
+    const child = spawn(useTime ? '/usr/bin/time' : cmd, argv, { stdio: ['ignore', devnull, 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      closeSync(devnull);
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      resolve({ wallMs, maxRssMb: m ? Number(m[1]) / 1024 : null, status });
+    });
+  });
+}
+
+function line(label: string, r: Run): string {
+  const rate = (PACKETS / (r.wallMs / 1000)).toFixed(0);
+  const rss = r.maxRssMb === null ? 'n/a' : `${r.maxRssMb.toFixed(1)} MB`;
+  return `${label.padEnd(28)} ${r.wallMs.toFixed(0).padStart(7)} ms  ${rate.padStart(10)} pkt/s  peak RSS ${rss}  (exit ${r.status})`;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'isochron-bench-'));
+  try {
+    const file = join(dir, 'bench.dat');
+    const g0 = process.hrtime.bigint();
+    generate(file);
+    console.log(`generated ${PACKETS} packets with DatWriter in ${(Number(process.hrtime.bigint() - g0) / 1e6).toFixed(0)} ms`);
+    const runs: [string, string[]][] = [
+      ['summary', ['report', '-F', file, '--summary']],
+      ['printf %u %T %T (qSR)', ['report', '-F', file, '--printf-format', '%u %T %T\\n', '--printf-args', 'qSR']],
+    ];
+    const cBin = process.env.ISOCHRON_C;
+    if (!cBin) console.log('ISOCHRON_C not set: C comparison skipped');
+    for (const [label, args] of runs) {
+      const ours = await timed(process.execPath, [cli, ...args]);
+      console.log(line(`ours  ${label}`, ours));
+      if (cBin) {
+        const c = await timed(cBin, args);
+        console.log(line(`C     ${label}`, c));
+        console.log(`      rate ours/C: ${(c.wallMs / ours.wallMs).toFixed(2)}x`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
