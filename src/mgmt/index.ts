@@ -1,0 +1,9 @@
+// Public surface of the management protocol layer.
+export * from './ids.js';
+export * from './errors.js';
+export * from './payloads.js';
+export * from './codec.js';
+export { ManagementReader, type ReaderEvent, type ReaderOptions, type AcceptedActions } from './reader.js';
+export { ManagementClient, type ClientOptions, type ConnectOptions } from './client.js';
+export { responseFor, emptyResponse, getErrorResponse, MidErrorTable } from './server.js';
+export { AF_INET, AF_INET6 } from './ip.js';
