@@ -1,0 +1,156 @@
+// Main-thread side of the receive loop: one piscina thread runs it
+// (workers/receiver.ts), this class starts, stops and reconfigures it and
+// pumps the RecordRing into a callback.
+//
+//   start() -> pool.run(task) --worker--> state Running (sockets open)
+//   pump: await ring.waitReadable -> onRecords(ring)   (batches, no messages)
+//   stop()  -> control.requestStop() -> task returns within pollMs
+//
+// SET L2_ENABLED/L4_ENABLED are rare (a sender sends them once, usually
+// without a change), so a change restarts the loop with the new sockets
+// instead of adding a command channel to the worker.
+import { Piscina } from 'piscina';
+import { IsochronError } from '../errors.js';
+import { LoopControl, LoopState } from '../runtime/control.js';
+import { RecordRing } from '../runtime/ring.js';
+import { RcvLoopFailed } from './errors.js';
+import type { LoopStats } from './loop.js';
+import { RECORD_WORDS, RING_CAPACITY } from './records.js';
+import type { ReceiveTask, ReceiveTaskConfig, ReceiveTaskResult } from './task.js';
+
+const WORKER_FILE = new URL('../../workers/receiver.js', import.meta.url);
+
+export type RecordSink = (ring: RecordRing) => void;
+
+export class DataPlane {
+  readonly ring = RecordRing.create(RECORD_WORDS, RING_CAPACITY);
+  #config: ReceiveTaskConfig;
+  readonly #sink: RecordSink;
+  readonly #pool: Piscina<ReceiveTask, ReceiveTaskResult>;
+  #control: LoopControl | null = null;
+  #task: Promise<ReceiveTaskResult> | null = null;
+  #closed = false;
+  #pump: Promise<void>;
+
+  readonly #onFailure: (err: IsochronError) => void;
+
+  /** onFailure: the loop ended on its own (a socket error), not because stop() asked. */
+  constructor(config: ReceiveTaskConfig, sink: RecordSink, onFailure: (err: IsochronError) => void = () => undefined) {
+    this.#config = { ...config };
+    this.#sink = sink;
+    this.#onFailure = onFailure;
+    this.#pool = new Piscina({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: 1, idleTimeout: 60_000 });
+    this.#pump = this.#runPump();
+  }
+
+  get config(): Readonly<ReceiveTaskConfig> {
+    return this.#config;
+  }
+
+  /** Records in the ring not yet handed to the sink. */
+  get pending(): number {
+    return this.ring.readable();
+  }
+
+  /** Hands every readable record to the sink now (the caller wants data before a management reply). */
+  drain(): void {
+    if (this.ring.readable() > 0) this.#sink(this.ring);
+  }
+
+  /** Starts the loop; resolves once its sockets are open, rejects with the task's error otherwise. */
+  async start(): Promise<void> {
+    if (this.#task) return;
+    const control = new LoopControl();
+    const task = this.#pool
+      .run({ config: this.#config, ring: this.ring.buffer, control: control.buffer })
+      .catch((err: unknown): ReceiveTaskResult => ({ ok: false, code: RcvLoopFailed.code, errno: RcvLoopFailed.errno, message: RcvLoopFailed(String(err)).message }));
+    this.#control = control;
+    this.#task = task;
+    let reachedRunning = false;
+    void task.then((result) => {
+      if (reachedRunning && this.#task === task && !control.stopRequested && !result.ok) {
+        this.#task = null;
+        this.#control = null;
+        this.#onFailure(toError(result));
+      }
+    });
+    const running = new Promise<'running'>((resolve) => {
+      const check = (): void => {
+        if (control.state === LoopState.Running) resolve('running');
+        else if (control.state === LoopState.Starting) setTimeout(check, 2);
+      };
+      check();
+    });
+    const outcome = await Promise.race([running, task]);
+    if (outcome === 'running') {
+      reachedRunning = true;
+      return;
+    }
+    this.#control = null;
+    this.#task = null;
+    throw outcome.ok ? RcvLoopFailed('the receive loop ended before it started') : toError(outcome);
+  }
+
+  /** Stops the loop (no-op if stopped); everything it received is drained to the sink first. */
+  async stop(): Promise<LoopStats | null> {
+    const task = this.#task;
+    if (!task) return null;
+    this.#control?.requestStop();
+    const result = await task;
+    this.#task = null;
+    this.#control = null;
+    this.drain();
+    if (!result.ok) throw toError(result);
+    return result.stats;
+  }
+
+  /** Applies SET L2_ENABLED / L4_ENABLED: restarts the loop only when a socket has to open or close. */
+  async setEnabled(l2: boolean, l4: boolean): Promise<void> {
+    if (l2 === this.#config.l2 && l4 === this.#config.l4) return;
+    const wasRunning = this.#task !== null;
+    await this.stop();
+    const previous = this.#config;
+    this.#config = { ...previous, l2, l4 };
+    if (!wasRunning) return;
+    try {
+      await this.start();
+    } catch (err) {
+      // Keep receiving with what worked before; the SET reports the error.
+      this.#config = previous;
+      await this.start().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** True while a loop task is running. */
+  get running(): boolean {
+    return this.#task !== null;
+  }
+
+  /** Packets the ring could not take because the main thread fell behind. */
+  get dropped(): number {
+    return this.ring.dropped();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.stop();
+    } finally {
+      this.#closed = true;
+      await this.#pump;
+      await this.#pool.destroy();
+    }
+  }
+
+  async #runPump(): Promise<void> {
+    while (!this.#closed) {
+      await this.ring.waitReadable(100);
+      this.drain();
+    }
+  }
+}
+
+function toError(r: Extract<ReceiveTaskResult, { ok: false }>): IsochronError {
+  return new IsochronError(r.code, r.message, { errno: r.errno });
+}

@@ -1,0 +1,73 @@
+// The management ids a receiver answers (C's rcv_mgmt_ops), as an OpsTable
+// over the small interface the Receiver exposes to them. Everything else
+// gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
+import { Errno } from '../errors.js';
+import { decodeValue, encodeValue, LOG_VERSION, Mid, payloadSize, PortLinkState, type SysmonOffset } from '../mgmt/index.js';
+import type { RcvLog } from '../traffic/logs.js';
+import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
+import type { PtpmonQuery } from './sync-sources.js';
+
+export interface ReceiverOpsContext {
+  /** SET PACKET_COUNT: a fresh log of `count` records (throws MgmtOpError if it cannot be had). */
+  setPacketCount(count: bigint): void;
+  /** GET LOG: the log now, or null when the reply is held until the packets are in. */
+  takeLogOrHold(): RcvLog | null;
+  setL2(enabled: boolean): Promise<void>;
+  setL4(enabled: boolean): Promise<void>;
+  /** Our destination MAC (aa:bb:cc:dd:ee:ff). */
+  destinationMac(): string;
+  /** null when the interface could not be asked (C then answers UNKNOWN). */
+  linkRunning(): boolean | null;
+  sysmonOffset(): SysmonOffset;
+  ptpmon(what: PtpmonQuery): never;
+  clockTai(): bigint;
+}
+
+const reply = (payload: Buffer): GetResult => ({ kind: 'reply', payload });
+
+/** The LOG reply payload: be32 version 4, be32 buf_len, then the records as kept (no copy per record). */
+export function logPayload(log: RcvLog): Buffer {
+  return encodeValue(Mid.LOG, { logVersion: LOG_VERSION, records: log.buffer });
+}
+
+export function receiverOps(ctx: ReceiverOpsContext): OpsTable {
+  return {
+    [Mid.PACKET_COUNT]: {
+      size: payloadSize(Mid.PACKET_COUNT) ?? 8,
+      set: (p) => ctx.setPacketCount(decodeValue(Mid.PACKET_COUNT, p)),
+    },
+    [Mid.L2_ENABLED]: {
+      size: payloadSize(Mid.L2_ENABLED) ?? 4,
+      set: (p) => ctx.setL2(decodeValue(Mid.L2_ENABLED, p)),
+    },
+    [Mid.L4_ENABLED]: {
+      size: payloadSize(Mid.L4_ENABLED) ?? 4,
+      set: (p) => ctx.setL4(decodeValue(Mid.L4_ENABLED, p)),
+    },
+    [Mid.LOG]: {
+      get: () => {
+        const log = ctx.takeLogOrHold();
+        return log ? reply(logPayload(log)) : { kind: 'held' };
+      },
+    },
+    [Mid.SYSMON_OFFSET]: { get: () => reply(encodeValue(Mid.SYSMON_OFFSET, ctx.sysmonOffset())) },
+    [Mid.PTPMON_OFFSET]: { get: () => ctx.ptpmon('offset') },
+    [Mid.UTC_OFFSET]: { get: () => ctx.ptpmon('UTC offset') },
+    [Mid.PORT_STATE]: { get: () => ctx.ptpmon('port state') },
+    [Mid.GM_CLOCK_IDENTITY]: { get: () => ctx.ptpmon('GM clockID') },
+    [Mid.PORT_LINK_STATE]: {
+      get: () => {
+        const running = ctx.linkRunning();
+        const state = running === null ? PortLinkState.UNKNOWN : running ? PortLinkState.RUNNING : PortLinkState.DOWN;
+        return reply(encodeValue(Mid.PORT_LINK_STATE, state));
+      },
+    },
+    [Mid.DESTINATION_MAC]: { get: () => reply(encodeValue(Mid.DESTINATION_MAC, ctx.destinationMac())) },
+    [Mid.CURRENT_CLOCK_TAI]: { get: () => reply(encodeValue(Mid.CURRENT_CLOCK_TAI, ctx.clockTai())) },
+  };
+}
+
+/** C's message when the log cannot be allocated (it prints the count as size_t). */
+export function logAllocationError(count: bigint): MgmtOpError {
+  return new MgmtOpError(Errno.ENOMEM, `Could not allocate log for ${BigInt.asUintN(64, count)} iterations`);
+}

@@ -1,0 +1,136 @@
+// `isochron rcv`: start-up checks, the stats server, the receive loop in its
+// worker thread, and a clean stop on SIGINT/SIGTERM (C exits 0 after a
+// signal), printing what is left in the log unless --quiet.
+import type { RcvOptions } from '../cli/options/rcv.js';
+import { isIsochronError, type IsochronError } from '../errors.js';
+import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
+import { DataPlane } from './data-plane.js';
+import { linkFlags } from './link.js';
+import { Receiver, type Output } from './receiver.js';
+import { prepareReceiver } from './startup.js';
+import { StatsServer, type ListenAddress } from './stats-server.js';
+import type { ReceiveTaskConfig } from './task.js';
+
+/** How long the loop blocks before it looks at its stop flag. */
+export const RCV_POLL_MS = 50;
+
+export interface RcvRuntime {
+  out: Output;
+  io: DeviceIoctl;
+  /** Resolves when the receiver should stop (default: SIGINT or SIGTERM). */
+  stopSignal?: Promise<unknown>;
+  /** Called once the receiver listens and receives (tests, the main job). */
+  onReady?: (info: { statsPort: number }) => void;
+}
+
+const processOutput: Output = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+function signalStop(): { promise: Promise<NodeJS.Signals>; dispose(): void } {
+  let handler: (sig: NodeJS.Signals) => void = () => undefined;
+  const promise = new Promise<NodeJS.Signals>((resolve) => {
+    handler = resolve;
+  });
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function listenAddress(o: RcvOptions): ListenAddress | null {
+  const a = o.statsAddress;
+  if (!a) return null;
+  return { family: a.family, address: a.address, ...(a.device ? { device: a.device } : {}) };
+}
+
+export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promise<number> {
+  const out = rt.out ?? processOutput;
+  const signals = rt.stopSignal ? null : signalStop();
+  const stopSignal = rt.stopSignal ?? (signals as { promise: Promise<unknown> }).promise;
+  let plane: DataPlane | null = null;
+  let server: StatsServer | null = null;
+  let receiver: Receiver | null = null;
+  let sysmonClose: (() => void) | null = null;
+  try {
+    const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
+    sysmonClose = prep.sysmon ? () => prep.sysmon?.close() : null;
+    const rcv = new Receiver(
+      { ifname: o.interface, quiet: o.quiet, dmac: prep.dmac, utcTaiOffset: prep.utcTaiOffset, udsPath: o.unixDomainSocket },
+      {
+        out,
+        sysmon: prep.sysmon,
+        linkRunning: () => {
+          try {
+            return linkFlags(o.interface).running;
+          } catch (err) {
+            out.stderr(`Failed to query port ${o.interface} link state\n`);
+            return null;
+          }
+        },
+      },
+    );
+    receiver = rcv;
+    // C opens the listening socket before the data sockets (a busy port is
+    // reported first) but serves no client before both are open: a client
+    // that connects early waits, so no frame it triggers can be missed.
+    let dataReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      dataReady = resolve;
+    });
+    server = await StatsServer.listen({ address: listenAddress(o), port: prep.statsPort }, (socket) => {
+      void ready.then(() => {
+        if (!socket.destroyed) rcv.serve(socket, () => server?.release(socket));
+        else server?.release(socket);
+      });
+    });
+    let failure: IsochronError | null = null;
+    let failed: () => void = () => undefined;
+    const loopFailed = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const config: ReceiveTaskConfig = {
+      ifname: o.interface,
+      l2: o.l2,
+      l4: o.l4,
+      dmac: prep.dmac,
+      etype: Number(o.etype) & 0xffff,
+      dataPort: Number(o.dataPort),
+      omitHwts: o.omitHwts,
+      sched: o.schedFifo || o.schedRr ? { policy: o.schedFifo ? 'fifo' : 'rr', priority: Number(o.schedPriority) } : null,
+      cpus: null,
+      pollMs: RCV_POLL_MS,
+    };
+    plane = new DataPlane(config, (ring) => rcv.onRecords(ring), (err) => {
+      failure = err;
+      failed();
+    });
+    rcv.attachDataPlane(plane);
+    await plane.start();
+    dataReady();
+    rt.onReady?.({ statsPort: server.port });
+    await Promise.race([stopSignal, loopFailed]);
+    rcv.shutdown();
+    await plane.close();
+    plane = null;
+    if (failure) throw failure;
+    for (const line of rcv.exitLines()) out.stdout(line);
+    return 0;
+  } catch (err) {
+    if (!isIsochronError(err)) throw err;
+    out.stderr(`${err.message}\n`);
+    return err.exitStatus;
+  } finally {
+    signals?.dispose();
+    receiver?.shutdown();
+    await server?.close();
+    await plane?.close().catch(() => undefined);
+    sysmonClose?.();
+  }
+}
