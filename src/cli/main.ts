@@ -1,9 +1,31 @@
-// PLACEHOLDER owned by the CLI work: replaced by the real dispatcher.
+// Entry point of the `isochron` command (bin/isochron.js calls main()).
+import { isIsochronError } from '../errors.js';
+import { planCommandLine } from './parse.js';
+import { VERBS, type VerbName, type VerbOptions } from './verbs.js';
+import { packageVersion } from './version.js';
+import { programNameFrom } from './program-name.js';
+
+/** argv[0] as C would compare it (see program-name.ts). */
 export function programName(): string {
-  return 'isochron';
+  return programNameFrom(process.argv0, process.execPath, process.argv[1]);
 }
 
-export async function main(_argv0: string, _args: string[]): Promise<number> {
-  process.stderr.write('isochron: CLI not built yet\n');
-  return 22;
+function runVerb<K extends VerbName>(verb: K, options: VerbOptions[K]): Promise<number> {
+  return VERBS[verb].run(options);
+}
+
+/** Runs the command line; resolves to the exit status (never rejects for user errors). */
+export async function main(argv0: string, args: string[]): Promise<number> {
+  const plan = planCommandLine(argv0, args, { version: packageVersion() });
+  if (plan.kind === 'exit') {
+    process.stderr.write(plan.stderr);
+    return plan.status;
+  }
+  try {
+    return await runVerb(plan.verb, plan.options);
+  } catch (err) {
+    if (!isIsochronError(err)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return err.exitStatus;
+  }
 }

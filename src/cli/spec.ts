@@ -1,0 +1,68 @@
+// Declarative option tables, one per verb (src/cli/options/*.ts). Each entry
+// mirrors one C `struct prog_arg`: the exact short and long spellings, the
+// value type (which decides the help text and whether a value follows), and
+// whether it is mandatory. `key` is our field name for the raw value; it is
+// also the token name handed to sade (see sade-program.ts).
+
+export type ValueKind =
+  | 'mac'
+  | 'unsigned'
+  | 'long'
+  | 'time'
+  | 'string'
+  | 'ifname'
+  | 'filepath'
+  | 'bool'
+  | 'ip'
+  | 'help';
+
+export interface OptionSpec {
+  readonly short: string;
+  readonly long: string;
+  readonly key: string;
+  readonly kind: ValueKind;
+  readonly optional: boolean;
+  /** For ifname/filepath/string: the C buffer size limit (values must be shorter). */
+  readonly limit?: number;
+}
+
+/** Help text per type, as C's prog_usage() prints it. */
+export const KIND_TEXT: Readonly<Record<ValueKind, string>> = {
+  mac: 'MAC address',
+  unsigned: 'Unsigned integer',
+  long: 'Long integer',
+  time: 'Time in sec.nsec format',
+  filepath: 'File path',
+  ifname: 'Network interface',
+  string: 'String',
+  bool: 'Boolean',
+  ip: 'IP address',
+  help: 'Help text',
+};
+
+/** Whether the option consumes the next argument as its value. */
+export function takesValue(kind: ValueKind): boolean {
+  return kind !== 'bool' && kind !== 'help';
+}
+
+/** Limits of the C buffers (the C code passes size - 1). */
+export const IFNAME_LIMIT = 15; // IFNAMSIZ - 1
+export const PATH_LIMIT = 4095; // PATH_MAX - 1
+export const UDS_LIMIT = 107; // UNIX_PATH_MAX - 1
+
+export const HELP_OPTION: OptionSpec = { short: '-h', long: '--help', key: 'showHelp', kind: 'help', optional: true };
+
+/** A verb's table: the help heading ("isochron-send") and options in C order. */
+export interface VerbSpec {
+  readonly usageName: string;
+  readonly options: readonly OptionSpec[];
+}
+
+/** C prog_usage(): "NAME usage:" then "-s|--long: Type[ (optional)]" per option. */
+export function renderUsage(spec: VerbSpec): string {
+  const lines = [`${spec.usageName} usage:`];
+  for (const o of spec.options) {
+    lines.push(`${o.short}|${o.long}: ${KIND_TEXT[o.kind]}${o.optional ? ' (optional)' : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,103 @@
+// The verb table: for each verb, its option table, the builder of its typed
+// options, and the implementation that runs them. Each later issue plugs
+// its verb in here by replacing `run` (and deleting `pending`).
+import type { VerbSpec } from './spec.js';
+import type { ResolvedOptions } from './resolve.js';
+import { notImplemented } from './errors.js';
+import type { VerbName } from './verb-names.js';
+import { SEND_SPEC, buildSendOptions, type SendOptions } from './options/send.js';
+import { RCV_SPEC, buildRcvOptions, type RcvOptions } from './options/rcv.js';
+import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from './options/daemon.js';
+import {
+  ORCHESTRATE_SPEC,
+  buildOrchestrateOptions,
+  checkInputFile,
+  type OrchestrateOptions,
+} from './options/orchestrate.js';
+import { REPORT_SPEC, buildReportOptions } from './options/report.js';
+import type { ReportOptions } from '../report/options.js';
+
+export interface Verb<O> {
+  readonly spec: VerbSpec;
+  /** Typed options plus the checks C makes before touching the system. */
+  build(resolved: ResolvedOptions): O;
+  /** Runs the verb; resolves to the process exit status. */
+  run(options: O): Promise<number>;
+}
+
+export interface VerbOptions {
+  daemon: DaemonOptions;
+  orchestrate: OrchestrateOptions;
+  send: SendOptions;
+  rcv: RcvOptions;
+  report: ReportOptions;
+}
+
+export { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
+
+const PENDING = new WeakSet<object>();
+
+function pending<O>(verb: VerbName): (options: O) => Promise<number> {
+  const run = (): Promise<number> => Promise.reject(notImplemented(verb));
+  PENDING.add(run);
+  return run;
+}
+
+/** Whether a verb still runs the "not implemented yet" placeholder. */
+export function isPending(verb: VerbName): boolean {
+  return PENDING.has(VERBS[verb].run);
+}
+
+export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
+  daemon: {
+    spec: DAEMON_SPEC,
+    build: buildDaemonOptions,
+    run: async (options) => {
+      const { runDaemon } = await import('../daemon/daemonize.js');
+      return runDaemon(options);
+    },
+  },
+  orchestrate: {
+    spec: ORCHESTRATE_SPEC,
+    build: (r) => {
+      const options = buildOrchestrateOptions(r);
+      checkInputFile(options.inputFile);
+      return options;
+    },
+    run: pending('orchestrate'),
+  },
+  send: {
+    spec: SEND_SPEC,
+    build: buildSendOptions,
+    run: async (options) => {
+      // Loaded on demand: the sender pulls in piscina and the syscall layer.
+      const { runSend } = await import('../send/run.js');
+      return runSend(options);
+    },
+  },
+  rcv: {
+    spec: RCV_SPEC,
+    build: buildRcvOptions,
+    run: async (options) => {
+      const { runRcv } = await import('../rcv/run.js');
+      return runRcv(options);
+    },
+  },
+  report: {
+    spec: REPORT_SPEC,
+    build: buildReportOptions,
+    run: async (options) => {
+      // Loaded on demand so that other verbs do not load the report code.
+      const { runReport } = await import('../report/run.js');
+      return runReport(options);
+    },
+  },
+};
+
+export const VERB_SPECS: Readonly<Record<VerbName, VerbSpec>> = {
+  daemon: DAEMON_SPEC,
+  orchestrate: ORCHESTRATE_SPEC,
+  send: SEND_SPEC,
+  rcv: RCV_SPEC,
+  report: REPORT_SPEC,
+};
