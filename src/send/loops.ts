@@ -1,0 +1,175 @@
+// The two loop workers of a session and the main thread's pump between
+// them. One piscina pool per loop kind, one thread each: the sender thread
+// may be made SCHED_FIFO and pinned, the timestamp reader stays ordinary.
+//
+//   send worker ──ring {seqid, scheduled, wakeup}──┐
+//                                                  ├─> pump (main) ─> SendLog
+//   TX ts worker ──ring {key, type, sw, hw, ...}───┘
+//
+// Stopping goes through each LoopControl's flag (workers check it between
+// bounded waits); nothing is ever posted per packet.
+import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import type { IsochronError } from '../errors.js';
+import { LoopControl } from '../runtime/control.js';
+import { RecordRing } from '../runtime/ring.js';
+import { SendRingOverflow, SendWorkerFailed } from './errors.js';
+import type { SendLogFiller } from './log-filler.js';
+import { fromWire, SENT_SLOTS, TXTS_SLOTS, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback, type TxTimestampTask } from './tasks.js';
+
+const workerFile = (name: string): string => fileURLToPath(new URL(`../../workers/${name}.js`, import.meta.url));
+
+/** Ring sizes: whole runs up to this many records need no draining at all. */
+const MAX_RING = 1 << 18;
+const PUMP_WAIT_MS = 10;
+/** C waits 2 s for a TX timestamp before giving up. */
+export const TX_TIMESTAMP_TIMEOUT_MS = 2000;
+
+export function ringCapacity(numFrames: number, perPacket: number): number {
+  const want = numFrames === 0 ? 1 << 16 : numFrames * perPacket + 16;
+  return Math.min(MAX_RING, Math.max(1024, want));
+}
+
+export class LoopPools {
+  #sender: Piscina | undefined;
+  #tx: Piscina | undefined;
+
+  private pool(kind: 'sender' | 'tx-timestamps'): Piscina {
+    const make = (): Piscina =>
+      new Piscina({ filename: workerFile(kind), minThreads: 0, maxThreads: 1, idleTimeout: 60_000, atomics: 'disabled' });
+    if (kind === 'sender') return (this.#sender ??= make());
+    return (this.#tx ??= make());
+  }
+
+  runSender(task: SenderTask): Promise<LoopResult> {
+    return this.pool('sender').run(task) as Promise<LoopResult>;
+  }
+
+  /** The sender pool thread's current policy/priority/affinity. */
+  probeSender(): Promise<ThreadReadback> {
+    const probe: ProbeTask = { kind: 'probe' };
+    return this.pool('sender').run(probe) as Promise<ThreadReadback>;
+  }
+
+  runTx(task: TxTimestampTask): Promise<LoopResult> {
+    return this.pool('tx-timestamps').run(task) as Promise<LoopResult>;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([this.#sender?.destroy(), this.#tx?.destroy()]);
+    this.#sender = undefined;
+    this.#tx = undefined;
+  }
+}
+
+export type SenderParams = Omit<SenderTask, 'kind' | 'ring' | 'control'>;
+
+export interface LoopsOutcome {
+  sender: LoopResult;
+  tx: LoopResult | null;
+  /** First error of the pump: a log refusal, a bad TX timestamp, a ring overflow. */
+  logError: IsochronError | null;
+  txError: IsochronError | null;
+}
+
+/** A running pair of loops; `finished` settles after both ended and the rings are drained. */
+export class RunningLoops {
+  readonly senderControl = new LoopControl();
+  readonly txControl = new LoopControl();
+  readonly sentRing: RecordRing;
+  readonly txRing: RecordRing;
+  senderResult: LoopResult | null = null;
+  txResult: LoopResult | null = null;
+  readonly senderDone: Promise<LoopResult>;
+  readonly finished: Promise<LoopsOutcome>;
+  private logError: IsochronError | null = null;
+  private txError: IsochronError | null = null;
+
+  constructor(
+    pools: LoopPools,
+    params: SenderParams,
+    tx: { firstWakeup: bigint } | null,
+    private readonly filler: SendLogFiller,
+  ) {
+    this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
+    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 2));
+    // C starts the timestamp thread first: it must be polling before the first packet leaves.
+    const txDone = tx
+      ? pools
+          .runTx({
+            fd: params.fd,
+            bufferSize: params.bufferSize,
+            firstWakeup: tx.firstWakeup,
+            timeoutMs: TX_TIMESTAMP_TIMEOUT_MS,
+            ring: this.txRing.buffer,
+            control: this.txControl.buffer,
+          })
+          .catch((err: unknown) => failedResult(err))
+          .then((r) => (this.txResult = r))
+      : null;
+    if (!tx) this.txControl.requestStop();
+    this.senderDone = pools
+      .runSender({ ...params, kind: 'send', ring: this.sentRing.buffer, control: this.senderControl.buffer })
+      .catch((err: unknown) => failedResult(err))
+      .then((r) => (this.senderResult = r));
+    this.finished = this.pump(params.numFrames, txDone);
+  }
+
+  get senderStopped(): boolean {
+    return this.senderResult !== null;
+  }
+
+  stopSender(): void {
+    this.senderControl.requestStop();
+  }
+
+  /** Ends the TX timestamp loop early (after a fatal timestamp or when all are in). */
+  stopTx(): void {
+    this.txControl.requestStop();
+  }
+
+  private drain(): void {
+    const e = this.txError ? this.filler.drainSent(this.sentRing) : this.filler.drainTx(this.txRing, this.sentRing);
+    if (e && !this.txError && e.code === 'ISOCHRON_ERR_SEND_TX_TIMESTAMP') {
+      // C: a bad timestamp ends the timestamp thread, the sender goes on.
+      this.txError = e;
+      this.stopTx();
+    } else if (e) {
+      this.logError ??= e;
+    }
+    if (this.txError) this.txRing.release(this.txRing.readable());
+  }
+
+  private async pump(numFrames: number, txDone: Promise<LoopResult> | null): Promise<LoopsOutcome> {
+    for (;;) {
+      await this.sentRing.waitReadable(PUMP_WAIT_MS);
+      this.drain();
+      const senderOver = this.senderResult !== null;
+      // Every packet that left has its timestamps: the timestamp loop can stop
+      // (C's condition is timestamped == iterations; a stopped run sent fewer).
+      if (senderOver && txDone && this.filler.log.timestamped >= (numFrames === 0 ? 0 : Math.min(numFrames, this.filler.sent))) {
+        this.stopTx();
+      }
+      if (senderOver && (!txDone || this.txResult !== null)) break;
+    }
+    this.drain();
+    for (const [name, ring] of [['sender', this.sentRing], ['TX timestamp', this.txRing]] as const) {
+      if (ring.dropped() > 0) this.logError ??= SendRingOverflow(name, ring.dropped());
+    }
+    return {
+      sender: this.senderResult as LoopResult,
+      tx: this.txResult,
+      logError: this.logError,
+      txError: this.txError,
+    };
+  }
+}
+
+function failedResult(err: unknown): LoopResult {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { status: 'failed', count: 0, error: { code: SendWorkerFailed.code, errno: SendWorkerFailed.errno, message: e.message } };
+}
+
+export function resultError(r: LoopResult | null): IsochronError | null {
+  return r?.error ? fromWire(r.error) : null;
+}

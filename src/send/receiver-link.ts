@@ -1,0 +1,104 @@
+// The sender's side of the management conversation with `isochron rcv`
+// (order in src/traffic/mgmt-sequence.ts). Each failure names the peer and
+// the request, because "Connection reset by peer" alone does not say which
+// of two machines went away.
+import { Socket as NetSocket } from 'node:net';
+import { isIsochronError, type IsochronError } from '../errors.js';
+import { ManagementClient } from '../mgmt/client.js';
+import { Mid, PortLinkState } from '../mgmt/ids.js';
+import { strerror } from '../sys/libc.js';
+import { withErrno } from '../sys/errors.js';
+import { connectTcp } from '../sys/tcp.js';
+import { parseMac } from '../sys/structs.js';
+import { SendCollectFailed, SendConnectFailed, SendDestMacMissing, SendPrepareReceiver } from './errors.js';
+import { describeClient, type ClientPlan } from './plan.js';
+
+/** Replies normally come at once; a held GET LOG waits for the receiver's 5 s data timeout. */
+export const MGMT_TIMEOUT_MS = 10_000;
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Codes meaning the connection itself is gone (as opposed to a refused request). */
+const CONNECTION_LOST = new Set(['ISOCHRON_ERR_MGMT_DISCONNECTED', 'ISOCHRON_ERR_MGMT_TIMEOUT', 'ISOCHRON_ERR_MGMT_READER_CLOSED']);
+
+export function isConnectionLost(err: unknown): err is IsochronError {
+  return isIsochronError(err) && CONNECTION_LOST.has(err.code);
+}
+
+function errnoText(err: unknown): { errnum: number; text: string; detail: string } {
+  const e = isIsochronError(err) ? err : null;
+  const errnum = e ? -e.errno : 5;
+  return { errnum, text: strerror(errnum), detail: e ? e.message : String(err) };
+}
+
+export class ReceiverLink {
+  readonly where: string;
+
+  private constructor(
+    private readonly client: ManagementClient,
+    readonly plan: ClientPlan,
+  ) {
+    this.where = describeClient(plan);
+  }
+
+  static async connect(plan: ClientPlan): Promise<ReceiverLink> {
+    let fd: number;
+    try {
+      fd = await connectTcp({ family: plan.family, address: plan.address, port: plan.port, device: plan.device, timeoutMs: CONNECT_TIMEOUT_MS });
+    } catch (err) {
+      const { errnum, text } = errnoText(err);
+      throw withErrno(SendConnectFailed(plan.port, text, describeClient(plan)), errnum);
+    }
+    const socket = new NetSocket({ fd, readable: true, writable: true });
+    return new ReceiverLink(new ManagementClient(socket, { timeoutMs: MGMT_TIMEOUT_MS }), plan);
+  }
+
+  get closed(): boolean {
+    return this.client.closed;
+  }
+
+  /** GET DESTINATION_MAC (L2 without --dmac). */
+  async destinationMac(): Promise<Buffer> {
+    try {
+      return parseMac(await this.client.get(Mid.DESTINATION_MAC));
+    } catch (err) {
+      const { errnum, detail } = errnoText(err);
+      throw withErrno(SendDestMacMissing(this.where, detail), errnum);
+    }
+  }
+
+  /** GET PORT_LINK_STATE: true when running. Throws the client's error. */
+  async linkRunning(): Promise<boolean> {
+    return (await this.client.get(Mid.PORT_LINK_STATE)) === PortLinkState.RUNNING;
+  }
+
+  /** GET LOG, discarding what a previous test left behind. */
+  async drainLog(): Promise<void> {
+    await this.collect();
+  }
+
+  /** SET L2_ENABLED, L4_ENABLED, PACKET_COUNT. */
+  async prepare(l2: boolean, numFrames: number): Promise<void> {
+    try {
+      await this.client.set(Mid.L2_ENABLED, l2);
+      await this.client.set(Mid.L4_ENABLED, !l2);
+      await this.client.set(Mid.PACKET_COUNT, BigInt(numFrames));
+    } catch (err) {
+      const { errnum, text, detail } = errnoText(err);
+      throw withErrno(SendPrepareReceiver(text, this.where, detail), errnum);
+    }
+  }
+
+  /** GET LOG: the receiver's records (32 bytes each). */
+  async collect(): Promise<Buffer> {
+    try {
+      return (await this.client.getLog()).records;
+    } catch (err) {
+      const { errnum, text, detail } = errnoText(err);
+      throw withErrno(SendCollectFailed(text, this.where, detail), errnum);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,53 @@
+// The bodies of the two piscina workers (workers/sender.ts and
+// workers/tx-timestamps.ts are one-line entries into these). A task never
+// throws: its outcome, errors included, comes back as a LoopResult, because
+// an Error crossing threads loses its code and errno.
+import { LoopControl, LoopState } from '../runtime/control.js';
+import { RecordRing } from '../runtime/ring.js';
+import { FdSource } from './fd-source.js';
+import { runSendLoop } from './send-loop.js';
+import { applyThreadPlan, readThread } from './thread-setup.js';
+import { toWire, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback, type TxTimestampTask } from './tasks.js';
+import { runTxTimestampLoop } from './tx-loop.js';
+
+function finish(control: LoopControl, result: LoopResult): LoopResult {
+  control.state = result.status === 'failed' ? LoopState.Failed : LoopState.Finished;
+  return result;
+}
+
+export function runSenderTask(task: SenderTask | ProbeTask): LoopResult | ThreadReadback {
+  if (task.kind === 'probe') return readThread();
+  const control = new LoopControl(task.control);
+  let result: LoopResult;
+  let undo: (() => void) | undefined;
+  const src = new FdSource(task.fd, task.dest, task.bufferSize);
+  try {
+    undo = applyThreadPlan(task.thread);
+    result = runSendLoop(src, task, RecordRing.attach(task.ring), control);
+  } catch (err) {
+    result = { status: 'failed', count: 0, error: toWire(err) };
+  } finally {
+    src.close();
+  }
+  try {
+    undo?.();
+    result.restored = readThread();
+  } catch (err) {
+    result = { ...result, status: 'failed', error: result.error ?? toWire(err) };
+  }
+  return finish(control, result);
+}
+
+export function runTxTimestampTask(task: TxTimestampTask): LoopResult {
+  const control = new LoopControl(task.control);
+  const src = new FdSource(task.fd, new Uint8Array(0), task.bufferSize);
+  let result: LoopResult;
+  try {
+    result = runTxTimestampLoop(src, task, RecordRing.attach(task.ring), control);
+  } catch (err) {
+    result = { status: 'failed', count: 0, error: toWire(err) };
+  } finally {
+    src.close();
+  }
+  return finish(control, result);
+}
