@@ -64,7 +64,10 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
       checkInputFile(options.inputFile);
       return options;
     },
-    run: pending('orchestrate'),
+    run: async (options) => {
+      const { runOrchestrate } = await import('../orchestrate/run.js');
+      return runOrchestrate(options);
+    },
   },
   send: {
     spec: SEND_SPEC,

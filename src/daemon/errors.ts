@@ -1,0 +1,154 @@
+// Errors of `isochron daemon`. Two kinds:
+//  - process errors (listening, daemonizing, pid/log file) end the command
+//    with the errno's low 8 bits as exit status;
+//  - management errors are answered on the wire (empty TLV, then rc + this
+//    text on GET_ERROR). Where the C daemon has a text for the same failure
+//    the message is that text exactly (the C orchestrator prints it and
+//    users grep for it); our own additions say what to do next.
+import { defineError, Errno } from '../errors.js';
+
+/** Not in the shared Errno table. */
+const ENETDOWN = -100;
+const ECHILD = -10;
+
+// ---- process --------------------------------------------------------------
+
+export const DaemonListenFailed = defineError(
+  'ISOCHRON_ERR_DAEMON_LISTEN',
+  Errno.EADDRINUSE,
+  (where: string, detail: string) =>
+    `Failed to listen for management connections on ${where}: ${detail}` +
+    ' (another daemon on this port? choose one with --stats-port, or an address with --stats-address)',
+);
+
+export const DaemonStartFailed = defineError(
+  'ISOCHRON_ERR_DAEMON_START',
+  ECHILD,
+  (detail: string) => `The daemon process did not start: ${detail}`,
+);
+
+export const DaemonStartTimeout = defineError(
+  'ISOCHRON_ERR_DAEMON_START_TIMEOUT',
+  Errno.ETIMEDOUT,
+  (ms: number, pid: number) =>
+    `The daemon process (pid ${pid}) did not report that it listens within ${ms} ms; it was killed. See the log file`,
+);
+
+export const DaemonFileFailed = defineError(
+  'ISOCHRON_ERR_DAEMON_FILE',
+  Errno.EACCES,
+  (what: string, path: string, detail: string) => `Cannot open ${what} ${path}: ${detail}`,
+);
+
+// ---- management replies (rc + extack) --------------------------------------
+
+export const DaemonRoleMissing = defineError(
+  'ISOCHRON_ERR_DAEMON_NO_ROLE',
+  Errno.EINVAL,
+  () => 'Sender role not instantiated',
+);
+
+export const DaemonUnexpectedRole = defineError(
+  'ISOCHRON_ERR_DAEMON_ROLE',
+  Errno.EINVAL,
+  (role: number) => `Unexpected node role ${role}`,
+);
+
+export const DaemonUnhandled = defineError(
+  'ISOCHRON_ERR_DAEMON_UNHANDLED',
+  Errno.EOPNOTSUPP,
+  (action: 'GET' | 'SET', mid: string) => `Unhandled ${action} for MID ${mid}`,
+);
+
+export const DaemonSetLength = defineError(
+  'ISOCHRON_ERR_DAEMON_SET_LENGTH',
+  Errno.EINVAL,
+  (expected: number, mid: string, got: number) => `Expected ${expected} bytes for SET of MID ${mid}, got ${got}`,
+);
+
+export const DaemonTruncation = defineError(
+  'ISOCHRON_ERR_DAEMON_TRUNCATION',
+  Errno.EINVAL,
+  () => 'Truncation while copying string',
+);
+
+export const DaemonLocked = defineError(
+  'ISOCHRON_ERR_DAEMON_LOCKED',
+  Errno.EBUSY,
+  () => 'Test running, parameters are locked',
+);
+
+export const DaemonNotOwner = defineError(
+  'ISOCHRON_ERR_DAEMON_NOT_OWNER',
+  Errno.EBUSY,
+  () =>
+    'Test results are held for the connection that configured this sender; ' +
+    'parameters are locked until it sets TEST_STATE to idle or disconnects',
+);
+
+export const DaemonAlreadyIdle = defineError('ISOCHRON_ERR_DAEMON_ALREADY_IDLE', Errno.EINVAL, () => 'Sender already idle');
+
+export const DaemonAlreadyRunning = defineError(
+  'ISOCHRON_ERR_DAEMON_ALREADY_RUNNING',
+  Errno.EINVAL,
+  () => 'Sender already running a test',
+);
+
+export const DaemonNoLog = defineError(
+  'ISOCHRON_ERR_DAEMON_NO_LOG',
+  Errno.EINVAL,
+  () => 'Log exists only while session is active',
+);
+
+export const DaemonMonitorMissing = defineError(
+  'ISOCHRON_ERR_DAEMON_MONITOR_MISSING',
+  Errno.EINVAL,
+  (which: 'sysmon' | 'ptpmon') => `Sender ${which} not instantiated`,
+);
+
+export const DaemonMonitorNotEnabled = defineError(
+  'ISOCHRON_ERR_DAEMON_MONITOR_NOT_ENABLED',
+  Errno.EINVAL,
+  (which: 'sysmon' | 'ptpmon') => `${which} not enabled`,
+);
+
+export const DaemonMonitorUnsupported = defineError(
+  'ISOCHRON_ERR_DAEMON_MONITOR_UNSUPPORTED',
+  Errno.EOPNOTSUPP,
+  (which: 'sysmon' | 'ptpmon') =>
+    `${which === 'sysmon' ? 'PHC-to-system clock monitoring (sysmon)' : 'ptp4l monitoring (ptpmon)'} ` +
+    'is not implemented by this daemon yet; run the test with --omit-sync',
+);
+
+export const DaemonSyncThreshold = defineError(
+  'ISOCHRON_ERR_DAEMON_SYNC_THRESHOLD',
+  Errno.EINVAL,
+  () =>
+    '--sync-threshold is mandatory unless --omit-sync is used ' +
+    '(a daemon has no sync threshold: set SYNC_MONITOR_ENABLED to 0, as the orchestrator does)',
+);
+
+export const DaemonBadParams = defineError(
+  'ISOCHRON_ERR_DAEMON_PARAMS',
+  Errno.EINVAL,
+  (detail: string) => detail,
+);
+
+export const DaemonInterfaceDown = defineError(
+  'ISOCHRON_ERR_DAEMON_INTERFACE_DOWN',
+  ENETDOWN,
+  (ifname: string) => `Interface ${ifname} is administratively down`,
+);
+
+export const DaemonLogTooLarge = defineError(
+  'ISOCHRON_ERR_DAEMON_LOG_TOO_LARGE',
+  Errno.ENOMEM,
+  (count: string, max: number) =>
+    `PACKET_COUNT ${count} needs a sender log larger than this daemon keeps (at most ${max} packets); run shorter tests`,
+);
+
+export const DaemonTestFailed = defineError(
+  'ISOCHRON_ERR_DAEMON_TEST_FAILED',
+  Errno.EIO,
+  (thread: string, detail: string) => `${thread} failed: ${detail}`,
+);

@@ -1,0 +1,196 @@
+// One test run of the daemon's sender: the C daemon's
+// prog_prepare_send_session (data socket, frame, log, session start, loop
+// threads) built from src/send's pieces, without the parts of `isochron
+// send` that belong to the orchestrator here (receiver connection, sync
+// monitor, .dat file).
+//
+//   SET TEST_STATE 1 -> start() -> running --loops end--> finished | failed
+//                                     \--stop()--> loops stopped -> torn down
+//
+// Unlike the C daemon, a run whose loops ended reports idle even without a
+// TX timestamp thread (C's --no-ts run stays "running" forever, quirk 26),
+// and an interface without hardware timestamping falls back to software
+// timestamps instead of failing SIOCSHWTSTAMP (orchestrate_omithwts_fail).
+import type { IsochronError } from '../errors.js';
+import { openDataSocket, type DataSocket } from '../send/data-socket.js';
+import type { SendIo } from '../send/io.js';
+import { SendLogFiller } from '../send/log-filler.js';
+import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from '../send/loops.js';
+import { frameTransport } from '../send/plan.js';
+import { resolveUtcTaiOffset } from '../send/utc-offset.js';
+import { CLOCK_TAI, SOF_TIMESTAMPING } from '../sys/constants.js';
+import { withErrno } from '../sys/errors.js';
+import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
+import { lockMemory, unlockMemory } from '../sys/sched.js';
+import { clockGettime } from '../sys/time.js';
+import { getTsInfo } from '../sys/tstamp.js';
+import { buildFrameTemplate, headerOffset } from '../traffic/frame.js';
+import { SendLog } from '../traffic/logs.js';
+import { scheduleBanner, SendSchedule } from '../traffic/schedule.js';
+import { DaemonTestFailed } from './errors.js';
+import type { DaemonLog } from './log.js';
+import type { DaemonPlan } from './plan.js';
+
+export interface SessionDeps {
+  pools: LoopPools;
+  log: DaemonLog;
+  /** NIC ioctls; tests may stand in for a NIC with hardware timestamping. */
+  dev?: DeviceIoctl;
+  /**
+   * mlockall for the run, as the C daemon keeps its memory locked. Default
+   * false: in the long-lived daemon process V8 aborted ("Check failed:
+   * 0 == ret") soon after mlockall(MCL_CURRENT | MCL_FUTURE) with the loop
+   * threads running; see docs/daemon.md.
+   */
+  lockMemory?: boolean;
+}
+
+export type SessionState = 'running' | 'finished' | 'failed';
+
+const HW_TS_BITS = SOF_TIMESTAMPING.TX_HARDWARE | SOF_TIMESTAMPING.RX_HARDWARE | SOF_TIMESTAMPING.RAW_HARDWARE;
+
+/**
+ * True when the interface cannot give hardware timestamps. An interface we
+ * cannot even ask is left to the data socket, which reports it properly.
+ */
+function lacksHardwareTimestamps(ifname: string, dev: DeviceIoctl): boolean {
+  try {
+    return (getTsInfo(ifname, dev).soTimestamping & HW_TS_BITS) !== HW_TS_BITS;
+  } catch {
+    return false;
+  }
+}
+
+export class SenderSession {
+  state: SessionState = 'running';
+  /** Why the run failed (rc + text for GET_ERROR TEST_STATE). */
+  failure: IsochronError | null = null;
+  /** Settles when the loops ended and the socket is closed (never rejects). */
+  readonly done: Promise<void>;
+  #stopping = false;
+
+  private constructor(
+    readonly log: SendLog,
+    readonly operBaseTime: bigint,
+    readonly softwareFallback: boolean,
+    private readonly loops: RunningLoops,
+    private readonly sock: DataSocket,
+    private readonly locked: boolean,
+    private readonly out: DaemonLog,
+  ) {
+    this.done = loops.finished.then(
+      (o) => this.#finish(o),
+      (err: unknown) => this.#fail(DaemonTestFailed('Sender loops', err instanceof Error ? err.message : String(err))),
+    );
+  }
+
+  /** Opens everything and starts the loops; throws the first IsochronError (nothing left open). */
+  static start({ plan, schedule }: DaemonPlan, deps: SessionDeps): SenderSession {
+    const dev = deps.dev ?? kernelIoctl;
+    const io: SendIo = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
+    const utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
+    let fallback = false;
+    if (plan.timestamps && lacksHardwareTimestamps(plan.ifname, dev)) {
+      // No MID carries --omit-hwts, so a C daemon cannot run on such an
+      // interface at all; software timestamps still give a usable test.
+      fallback = true;
+      plan = { ...plan, omitHwts: true };
+      deps.log.line(`Interface ${plan.ifname} has no hardware timestamping (ETHTOOL_GET_TS_INFO), falling back to software timestamps`);
+    }
+    const dmac = plan.data.kind === 'l2' ? (plan.data.dmac as Buffer) : Buffer.alloc(6);
+    const sock = openDataSocket(plan, dmac, io, dev);
+    let locked = false;
+    try {
+      const transport = frameTransport(plan, dmac, sock.smac);
+      const frame = buildFrameTemplate(plan.frameSize, transport);
+      if (deps.lockMemory ?? false) {
+        try {
+          lockMemory();
+          locked = true;
+        } catch (err) {
+          // A daemon without CAP_IPC_LOCK still gives a useful (if less
+          // deterministic) test; C would not have started at all.
+          deps.log.line(`mlockall failed, running with unlocked memory: ${(err as Error).message}`);
+        }
+      }
+      const log = new SendLog(plan.numFrames, {
+        omitHwts: plan.omitHwts,
+        utcTaiOffset,
+        checkTx: plan.taprio || plan.txtime,
+        deadline: plan.deadline,
+        cycleTime: schedule.cycleTime,
+      });
+      const sessionStart = clockGettime(CLOCK_TAI);
+      const s = SendSchedule.start(schedule, sessionStart);
+      deps.log.write(scheduleBanner(sessionStart, s));
+      const loops = new RunningLoops(
+        deps.pools,
+        {
+          fd: sock.socket.fd,
+          dest: sock.dest,
+          bufferSize: Math.max(2048, plan.frameSize),
+          frame,
+          headerOffset: headerOffset(transport),
+          numFrames: plan.numFrames,
+          firstScheduled: s.operBaseTime,
+          cycleTime: s.cycleTime,
+          advanceTime: s.advanceTime,
+          txtime: plan.txtime,
+          thread: plan.thread,
+        },
+        plan.timestamps ? { firstWakeup: s.firstWakeup } : null,
+        new SendLogFiller(log, s.advanceTime),
+      );
+      return new SenderSession(log, s.operBaseTime, fallback, loops, sock, locked, deps.log);
+    } catch (err) {
+      if (locked) unlockMemory();
+      sock.close();
+      throw err;
+    }
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Stops the loops (C: SET TEST_STATE idle, or the client went away) and waits for the teardown. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.loops.stopSender();
+    await this.done;
+  }
+
+  #release(): void {
+    this.sock.close();
+    if (this.locked) unlockMemory();
+  }
+
+  #fail(err: IsochronError): void {
+    this.#release();
+    this.failure = err;
+    this.state = 'failed';
+    this.out.line(err.message);
+  }
+
+  #finish(o: LoopsOutcome): void {
+    const sender = resultError(o.sender);
+    const tx = o.txError ?? resultError(o.tx);
+    if (o.tx?.status === 'timeout') {
+      this.out.line(`Timed out waiting for TX timestamps, ${Math.max(0, o.sender.count - this.log.timestamped)} timestamps unacknowledged`);
+    }
+    const first = sender
+      ? withErrno(DaemonTestFailed('Sender thread', sender.message), -sender.errno)
+      : tx
+        ? withErrno(DaemonTestFailed('TX timestamping thread', tx.message), -tx.errno)
+        : o.logError
+          ? withErrno(DaemonTestFailed('Sender log', o.logError.message), -o.logError.errno)
+          : null;
+    if (first) {
+      this.#fail(first);
+      return;
+    }
+    this.#release();
+    this.state = 'finished';
+    this.out.line(`Test ${this.#stopping ? 'stopped' : 'finished'}: ${o.sender.count} packets sent, ${this.log.timestamped} fully timestamped`);
+  }
+}

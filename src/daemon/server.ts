@@ -1,0 +1,154 @@
+// The daemon's management listener: where it listens (any address, dual
+// stack when the machine has IPv6; one address; or "addr%dev" bound to a
+// device through the syscall layer, since Node's net has no
+// SO_BINDTODEVICE), which connections it keeps, and a clean close.
+//
+// The C daemon serves one client at a time and leaves the others waiting
+// in the backlog; here every client is served, up to maxConnections.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { isIsochronError } from '../errors.js';
+import { LoopPools } from '../send/loops.js';
+import type { DeviceIoctl } from '../sys/ioctl.js';
+import { strerror } from '../sys/libc.js';
+import { listenTcp } from '../sys/tcp.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import { Dispatcher } from './dispatch.js';
+import { DaemonListenFailed } from './errors.js';
+import type { DaemonLog } from './log.js';
+import { withErrno } from '../sys/errors.js';
+
+/** Where to listen: the parts of a parsed --stats-address the listener uses. */
+export interface ListenAddress {
+  family: 4 | 6;
+  address: string;
+  /** From "addr%dev": bind the listening socket to this device. */
+  device?: string;
+}
+
+export interface DaemonServerOptions extends ConnectionOptions {
+  port: number;
+  /** null: every address (`::`, or `0.0.0.0` without IPv6). */
+  address: ListenAddress | null;
+  log: DaemonLog;
+  dev?: DeviceIoctl;
+  lockMemory?: boolean;
+  /** Connections served at once; more are closed on accept. Default 64. */
+  maxConnections?: number;
+}
+
+const ERRNO_BY_CODE: Record<string, number> = { EADDRINUSE: 98, EACCES: 13, EADDRNOTAVAIL: 99, EAFNOSUPPORT: 97, EINVAL: 22 };
+
+function describe(address: ListenAddress | null, port: number, host?: string): string {
+  const a = address ? `${address.family === 6 ? `[${address.address}]` : address.address}${address.device ? `%${address.device}` : ''}` : (host ?? '*');
+  return `${a} port ${port}`;
+}
+
+function listenOn(server: Server, arg: { fd: number } | { host: string; port: number; ipv6Only?: boolean }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(arg, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function listenError(where: string, err: unknown): Error {
+  if (isIsochronError(err)) return withErrno(DaemonListenFailed(where, err.message), -err.errno);
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const errnum = ERRNO_BY_CODE[code] ?? 5;
+  return withErrno(DaemonListenFailed(where, `${strerror(errnum)} (${code || (err as Error).message})`), errnum);
+}
+
+export class DaemonServer {
+  readonly dispatcher: Dispatcher;
+  readonly #pools = new LoopPools();
+  readonly #server: Server;
+  readonly #connections = new Set<Connection>();
+  #nextId = 1;
+  #closing: Promise<void> | null = null;
+
+  private constructor(private readonly opts: DaemonServerOptions) {
+    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, lockMemory: opts.lockMemory });
+    this.#server = createServer((socket) => this.#accept(socket));
+  }
+
+  /** Listens; throws ISOCHRON_ERR_DAEMON_LISTEN with the kernel's errno. */
+  static async listen(opts: DaemonServerOptions): Promise<DaemonServer> {
+    const d = new DaemonServer(opts);
+    const { address, port } = opts;
+    if (address?.device) {
+      const where = describe(address, port);
+      let fd: number;
+      try {
+        fd = listenTcp({ family: address.family, address: address.address, port, device: address.device });
+      } catch (err) {
+        throw listenError(where, err);
+      }
+      await listenOn(d.#server, { fd });
+    } else if (address) {
+      try {
+        await listenOn(d.#server, { host: address.address, port });
+      } catch (err) {
+        throw listenError(describe(address, port), err);
+      }
+    } else {
+      try {
+        await listenOn(d.#server, { host: '::', port, ipv6Only: false });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // No IPv6 on this machine (disabled or not built): C's sk_listen_tcp
+        // would fail; IPv4 any-address is what the user meant.
+        if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw listenError(describe(null, port, '[::]'), err);
+        try {
+          await listenOn(d.#server, { host: '0.0.0.0', port });
+        } catch (err4) {
+          throw listenError(describe(null, port, '0.0.0.0'), err4);
+        }
+      }
+    }
+    return d;
+  }
+
+  get address(): AddressInfo {
+    return this.#server.address() as AddressInfo;
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  #accept(socket: Socket): void {
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    const max = this.opts.maxConnections ?? 64;
+    if (this.#connections.size >= max) {
+      this.opts.log.line(`Refused connection from ${socket.remoteAddress}: already serving ${max} clients`);
+      socket.destroy();
+      return;
+    }
+    this.opts.log.line(`Accepted connection from ${socket.remoteAddress}`);
+    const conn = new Connection(this.#nextId++, socket, this.dispatcher, this.opts.log, {
+      partialTimeoutMs: this.opts.partialTimeoutMs ?? 30_000,
+      maxPendingWrite: this.opts.maxPendingWrite ?? 1 << 20,
+    });
+    this.#connections.add(conn);
+    void conn.closed.then(() => this.#connections.delete(conn));
+  }
+
+  /** Stops a running test, closes every connection and the listener, ends the loop threads. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const listening = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+      await this.dispatcher.close();
+      for (const c of this.#connections) c.socket.destroy();
+      await Promise.all([...this.#connections].map((c) => c.closed));
+      await listening;
+      await this.#pools.destroy();
+    })();
+    return this.#closing;
+  }
+}
