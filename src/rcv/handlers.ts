@@ -5,7 +5,6 @@ import { Errno } from '../errors.js';
 import { decodeValue, encodeValue, LOG_VERSION, Mid, payloadSize, PortLinkState, type SysmonOffset } from '../mgmt/index.js';
 import type { RcvLog } from '../traffic/logs.js';
 import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
-import type { PtpmonQuery } from './sync-sources.js';
 
 export interface ReceiverOpsContext {
   /** SET PACKET_COUNT: a fresh log of `count` records (throws MgmtOpError if it cannot be had). */
@@ -19,7 +18,11 @@ export interface ReceiverOpsContext {
   /** null when the interface could not be asked (C then answers UNKNOWN). */
   linkRunning(): boolean | null;
   sysmonOffset(): SysmonOffset;
-  ptpmon(what: PtpmonQuery): never;
+  /** ptp4l's data (src/syncmon createSyncSources); failures are IsochronErrors with C's extack text. */
+  ptpmonOffset(): Promise<bigint>;
+  utcOffset(): Promise<number>;
+  portState(): Promise<number>;
+  gmClockIdentity(): Promise<Buffer>;
   clockTai(): bigint;
 }
 
@@ -51,10 +54,10 @@ export function receiverOps(ctx: ReceiverOpsContext): OpsTable {
       },
     },
     [Mid.SYSMON_OFFSET]: { get: () => reply(encodeValue(Mid.SYSMON_OFFSET, ctx.sysmonOffset())) },
-    [Mid.PTPMON_OFFSET]: { get: () => ctx.ptpmon('offset') },
-    [Mid.UTC_OFFSET]: { get: () => ctx.ptpmon('UTC offset') },
-    [Mid.PORT_STATE]: { get: () => ctx.ptpmon('port state') },
-    [Mid.GM_CLOCK_IDENTITY]: { get: () => ctx.ptpmon('GM clockID') },
+    [Mid.PTPMON_OFFSET]: { get: async () => reply(encodeValue(Mid.PTPMON_OFFSET, await ctx.ptpmonOffset())) },
+    [Mid.UTC_OFFSET]: { get: async () => reply(encodeValue(Mid.UTC_OFFSET, await ctx.utcOffset())) },
+    [Mid.PORT_STATE]: { get: async () => reply(encodeValue(Mid.PORT_STATE, await ctx.portState())) },
+    [Mid.GM_CLOCK_IDENTITY]: { get: async () => reply(encodeValue(Mid.GM_CLOCK_IDENTITY, await ctx.gmClockIdentity())) },
     [Mid.PORT_LINK_STATE]: {
       get: () => {
         const running = ctx.linkRunning();

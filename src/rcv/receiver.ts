@@ -9,7 +9,7 @@
 //   timer (5 s after the last packet / SET PACKET_COUNT) ---> timerExpired
 import type { Socket } from 'node:net';
 import type { IsochronError } from '../errors.js';
-import { MidErrorTable, type ManagementMessage, type SysmonOffset } from '../mgmt/index.js';
+import { MidErrorTable, type ManagementMessage } from '../mgmt/index.js';
 import type { RecordRing } from '../runtime/ring.js';
 import { CLOCK_TAI } from '../sys/constants.js';
 import { clockGettime } from '../sys/time.js';
@@ -19,7 +19,10 @@ import { MgmtConnection } from './connection.js';
 import { logAllocationError, logPayload, receiverOps } from './handlers.js';
 import { dispatchMessage, MgmtOpError, type OpsTable } from './mgmt-dispatch.js';
 import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } from './records.js';
-import { ptpmonUnavailable, type PtpmonQuery, type Sysmon } from './sync-sources.js';
+import type { Sysmon } from './sync-sources.js';
+import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
+import { kernelTaiOffset } from '../sys/time.js';
+import { setKernelTaiOffset } from './utc.js';
 import { Errno } from '../errors.js';
 import { encodeResponse, Mid } from '../mgmt/index.js';
 
@@ -43,6 +46,9 @@ export interface ReceiverSettings {
   dmac: string;
   utcTaiOffset: number;
   udsPath: string;
+  /** ptp4l's domainNumber and transportSpecific (default 0). */
+  domainNumber?: number;
+  transportSpecific?: number;
   dataTimeoutMs?: number;
   partialTimeoutMs?: number;
 }
@@ -51,6 +57,8 @@ export interface ReceiverDeps {
   out: Output;
   linkRunning: () => boolean | null;
   sysmon: Sysmon | null;
+  /** ptp4l/PHC answers; default: from the settings and `sysmon`. */
+  sync?: SyncSources;
 }
 
 export class Receiver {
@@ -59,6 +67,7 @@ export class Receiver {
   readonly settings: ReceiverSettings;
   readonly #deps: ReceiverDeps;
   readonly #ops: OpsTable;
+  readonly #sync: SyncSources;
   #plane: DataPlaneControl | null = null;
   #client: MgmtConnection | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -67,6 +76,15 @@ export class Receiver {
   constructor(settings: ReceiverSettings, deps: ReceiverDeps) {
     this.settings = settings;
     this.#deps = deps;
+    const sync = (this.#sync =
+      deps.sync ??
+      createSyncSources({
+        ifname: settings.ifname,
+        udsPath: settings.udsPath,
+        domainNumber: settings.domainNumber ?? 0,
+        transportSpecific: settings.transportSpecific ?? 0,
+        sysmon: deps.sysmon,
+      }));
     this.#ops = receiverOps({
       setPacketCount: (count) => this.#setPacketCount(count),
       takeLogOrHold: () => this.#takeLog(),
@@ -74,10 +92,11 @@ export class Receiver {
       setL4: (on) => this.#setEnabled(null, on),
       destinationMac: () => settings.dmac,
       linkRunning: () => deps.linkRunning(),
-      sysmonOffset: () => this.#sysmonOffset(),
-      ptpmon: (what: PtpmonQuery) => {
-        throw ptpmonUnavailable(settings.udsPath, what);
-      },
+      sysmonOffset: () => sync.sysmonOffset(),
+      ptpmonOffset: () => sync.ptpmonOffset(),
+      utcOffset: () => this.#utcOffset(),
+      portState: () => sync.portState(),
+      gmClockIdentity: () => sync.gmClockIdentity(),
       clockTai: () => clockGettime(CLOCK_TAI),
     });
   }
@@ -171,6 +190,7 @@ export class Receiver {
   /** Stops the timer and drops the client (shutdown). */
   shutdown(): void {
     this.#disarm();
+    this.#sync.close();
     this.#client?.close();
   }
 
@@ -204,9 +224,12 @@ export class Receiver {
     await plane.setEnabled(l2 ?? plane.config.l2, l4 ?? plane.config.l4);
   }
 
-  #sysmonOffset(): SysmonOffset {
-    if (!this.#deps.sysmon) throw new MgmtOpError(Errno.EINVAL, 'Sync monitoring absent');
-    return this.#deps.sysmon.offset();
+  /** C: the answer also fixes the kernel's UTC-TAI offset and becomes ours. */
+  async #utcOffset(): Promise<number> {
+    const offset = await this.#sync.utcOffset();
+    fixupKernelUtcOffset(offset, kernelTaiOffset, (v) => setKernelTaiOffset(BigInt(v)), (t) => this.#deps.out.stdout(t));
+    this.settings.utcTaiOffset = offset;
+    return offset;
   }
 
   #act(action: RcvAction): void {

@@ -62,7 +62,15 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
     sysmonClose = prep.sysmon ? () => prep.sysmon?.close() : null;
     const rcv = new Receiver(
-      { ifname: o.interface, quiet: o.quiet, dmac: prep.dmac, utcTaiOffset: prep.utcTaiOffset, udsPath: o.unixDomainSocket },
+      {
+        ifname: o.interface,
+        quiet: o.quiet,
+        dmac: prep.dmac,
+        utcTaiOffset: prep.utcTaiOffset,
+        udsPath: o.unixDomainSocket,
+        domainNumber: Number(BigInt.asUintN(8, o.domainNumber)),
+        transportSpecific: Number(BigInt.asUintN(8, o.transportSpecific)),
+      },
       {
         out,
         sysmon: prep.sysmon,

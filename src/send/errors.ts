@@ -20,7 +20,10 @@ export const SendInterfaceQuery = defineError(
     `Failed to query port ${ifname} admin state: ${text}: check the name with "ip link" (and the network namespace)`,
 );
 
-/** Sync monitoring (ptp4l + PHC offsets) is a later issue; refusing beats pretending. */
+/**
+ * Retired: sync monitoring is implemented (src/syncmon). Kept declared only
+ * because test/send-units.test.ts still names it; nothing throws it.
+ */
 export const SendSyncUnsupported = defineError(
   'ISOCHRON_ERR_SEND_SYNC_UNSUPPORTED',
   ENOSYS,

@@ -6,6 +6,7 @@ import { Socket as NetSocket } from 'node:net';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { ManagementClient } from '../mgmt/client.js';
 import { Mid, PortLinkState } from '../mgmt/ids.js';
+import type { MidValue } from '../mgmt/payloads.js';
 import { strerror } from '../sys/libc.js';
 import { withErrno } from '../sys/errors.js';
 import { connectTcp } from '../sys/tcp.js';
@@ -64,6 +65,11 @@ export class ReceiverLink {
       const { errnum, detail } = errnoText(err);
       throw withErrno(SendDestMacMissing(this.where, detail), errnum);
     }
+  }
+
+  /** A plain GET (the sync monitor's SYSMON_OFFSET, PTPMON_OFFSET, ...). Throws the client's error. */
+  get<M extends Mid>(mid: M): Promise<MidValue<M>> {
+    return this.client.get(mid);
   }
 
   /** GET PORT_LINK_STATE: true when running. Throws the client's error. */

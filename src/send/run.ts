@@ -1,16 +1,18 @@
-// `isochron send`: the verb's entry (src/cli/verbs.ts). Refuses what this
-// build cannot do yet (sync monitoring), settles the UTC-TAI offset like C,
-// then runs sessions until one keeps sync (C repeats a session whose sync
-// monitor failed, on a fresh connection). SIGINT/SIGTERM stop the sender
+// `isochron send`: the verb's entry (src/cli/verbs.ts). Settles the UTC-TAI
+// offset like C (from ptp4l unless --omit-sync, see src/syncmon), then runs
+// sessions until one keeps sync (C repeats a session whose sync monitor
+// failed, on a fresh connection). SIGINT/SIGTERM stop the sender
 // cleanly: the session still ends normally, collects and saves.
 import type { SendOptions } from '../cli/options/send.js';
 import { isIsochronError } from '../errors.js';
-import { SendSyncUnsupported } from './errors.js';
+import { openLocalSync, type LocalSync } from '../syncmon/index.js';
+import { kernelTaiOffset } from '../sys/time.js';
+import { SendInterrupted } from './errors.js';
 import { processIo, type SendIo } from './io.js';
 import { LoopPools } from './loops.js';
 import { planSend, type SendPlan } from './plan.js';
 import { runSession, StopSignal, type SessionContext, type SessionOutcome } from './session.js';
-import { resolveUtcTaiOffset } from './utc-offset.js';
+import { resolveUtcTaiOffset, setKernelTaiOffset } from './utc-offset.js';
 
 export interface RunSendDeps {
   io?: SendIo;
@@ -19,6 +21,29 @@ export interface RunSendDeps {
   session?: Partial<Pick<SessionContext, 'dev' | 'onSent'>>;
   /** Listen to SIGINT/SIGTERM (the CLI does; in-process tests use `signal`). */
   handleSignals?: boolean;
+  /** ptp4l and PHC settings for a run without --omit-sync (defaults: C's). */
+  sync?: SendSyncOptions;
+}
+
+/** The sync options SendPlan does not carry (--domain-number, --transport-specific, --unix-domain-socket, --num-readings). */
+export interface SendSyncOptions {
+  udsPath: string;
+  domainNumber: number;
+  transportSpecific: number;
+  numReadings: number;
+  /** Per ptp4l request, ms. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_SEND_SYNC: SendSyncOptions = { udsPath: '/var/run/ptp4l', domainNumber: 0, transportSpecific: 0, numReadings: 5 };
+
+export function sendSyncOptions(o: SendOptions): SendSyncOptions {
+  return {
+    udsPath: o.unixDomainSocket,
+    domainNumber: Number(BigInt.asUintN(8, o.domainNumber)),
+    transportSpecific: Number(BigInt.asUintN(8, o.transportSpecific)),
+    numReadings: Number(BigInt.asIntN(32, o.numReadings)),
+  };
 }
 
 export type SendResult = Extract<SessionOutcome, { kind: 'done' }>;
@@ -26,8 +51,6 @@ export type SendResult = Extract<SessionOutcome, { kind: 'done' }>;
 /** Runs a whole send; resolves to the outcome of the last session. Throws IsochronErrors. */
 export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Promise<SendResult> {
   const io = deps.io ?? processIo;
-  if (!plan.omitSync) throw SendSyncUnsupported(plan.syncThreshold ?? -1n);
-  const utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
   const signal = deps.signal ?? new StopSignal();
   const onSignal = (): void => signal.trigger();
   if (deps.handleSignals) {
@@ -35,9 +58,35 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
     process.on('SIGTERM', onSignal);
   }
   const pools = new LoopPools();
+  let local: LocalSync | null = null;
   try {
+    let utcTaiOffset: number;
+    if (plan.omitSync) {
+      utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
+    } else {
+      const s = deps.sync ?? DEFAULT_SEND_SYNC;
+      local = await openLocalSync(
+        {
+          ifname: plan.ifname,
+          udsPath: s.udsPath,
+          domainNumber: s.domainNumber,
+          transportSpecific: s.transportSpecific,
+          numReadings: s.numReadings,
+          omitHwts: plan.omitHwts,
+          utcTaiOffsetOption: plan.utcTaiOffset,
+          ...(deps.session?.dev ? { io: deps.session.dev } : {}),
+          ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+          kernelTaiOffset,
+          setKernelTaiOffset,
+          onInterrupt: () => SendInterrupted(),
+        },
+        { out: (t) => io.out(t), err: (t) => io.err(t), sleep: (ms) => signal.sleep(ms), interrupted: () => signal.stopped },
+      );
+      utcTaiOffset = local.utcOffset;
+    }
+    const sync = { local, threshold: plan.syncThreshold ?? 0n, omitRemoteSync: plan.omitRemoteSync };
     for (;;) {
-      const outcome = await runSession({ plan, io, pools, signal, utcTaiOffset, ...deps.session });
+      const outcome = await runSession({ plan, io, pools, signal, utcTaiOffset, sync, ...deps.session });
       if (outcome.kind === 'done') return outcome;
     }
   } finally {
@@ -46,6 +95,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
       process.off('SIGTERM', onSignal);
     }
     await pools.destroy();
+    local?.close();
   }
 }
 
@@ -53,7 +103,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
 export async function runSend(options: SendOptions, deps: RunSendDeps = { handleSignals: true }): Promise<number> {
   const io = deps.io ?? processIo;
   try {
-    const res = await sendWithPlan(planSend(options), { ...deps, io });
+    const res = await sendWithPlan(planSend(options), { sync: sendSyncOptions(options), ...deps, io });
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;

@@ -23,7 +23,7 @@ import { SendLogFiller, type SentObserver } from './log-filler.js';
 import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from './loops.js';
 import { frameTransport, sessionOptions, type SendPlan } from './plan.js';
 import { ReceiverLink } from './receiver-link.js';
-import { SyncMonitor, type CheckResult } from './sync-monitor.js';
+import { SyncMonitor, type CheckResult, type SyncSettings } from './sync-monitor.js';
 
 /** Set by SIGINT/SIGTERM; sessions register how to stop what runs. */
 export class StopSignal {
@@ -67,6 +67,8 @@ export interface SessionContext {
   dev?: DeviceIoctl;
   /** Sees every sent packet (the benchmark's wakeup statistics). */
   onSent?: SentObserver;
+  /** ptp4l/PHC monitoring (absent or local null: --omit-sync). */
+  sync?: SyncSettings;
 }
 
 export type SessionOutcome =
@@ -98,7 +100,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     // run time, and mprotect on locked pages fails, which V8 treats as fatal
     // ("Check failed" in OS::SetPermissions: measured with MCL_CURRENT and
     // with MCL_CURRENT|MCL_FUTURE, as root).
-    const monitor = new SyncMonitor(plan.ifname, link, io);
+    const monitor = new SyncMonitor(plan.ifname, link, io, ctx.sync ?? null);
     const first = await monitor.check();
     if (first.lost) throw first.lost;
     if (link) await link.drainLog();
@@ -139,7 +141,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     let verdict: MonitorVerdict;
     let outcome: LoopsOutcome;
     try {
-      verdict = await monitorWhileSending(monitor, loops, ctx.signal, monitorIntervalNs(plan.numFrames, resolved.cycleTime, 1), io);
+      verdict = await monitorWhileSending(monitor, loops, ctx.signal, monitorIntervalNs(plan.numFrames, resolved.cycleTime, monitor.numChecks), io);
     } finally {
       loops.stopSender();
       outcome = await loops.finished;
@@ -179,12 +181,15 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
 }
 
 async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal): Promise<void> {
-  const interval = Number(initialIntervalNs(first.ok ? 'ok' : 'within-3x') / NS_PER_MS);
+  // C's syncmon_wait_until_ok: numChecks good checks (not necessarily in a
+  // row), spaced by the interval the first check chose.
+  const interval = Number(initialIntervalNs(first.ok ? 'ok' : first.within3x ? 'within-3x' : 'bad') / NS_PER_MS);
+  let toGo = monitor.numChecks;
   for (;;) {
     if (signal.stopped) throw SendInterrupted();
     const res = await monitor.check();
     if (res.lost) throw res.lost;
-    if (res.ok) return;
+    if (res.ok && --toGo === 0) return;
     await signal.sleep(interval);
   }
 }
@@ -194,10 +199,12 @@ type MonitorVerdict = { kind: 'ok' } | { kind: 'sync-lost' } | { kind: 'lost'; e
 async function monitorWhileSending(monitor: SyncMonitor, loops: RunningLoops, signal: StopSignal, intervalNs: bigint, io: SendIo): Promise<MonitorVerdict> {
   // C's interval is 0 for an endless run (numFrames * cycle): it would spin.
   const ms = intervalNs > 0n ? Number(intervalNs / NS_PER_MS) || 1 : 1000;
+  // C's syncmon_monitor: the test is repeated after numChecks bad checks.
+  let toGo = monitor.numChecks;
   while (!loops.senderStopped && !signal.stopped) {
     const res = await monitor.check();
     if (res.lost) return { kind: 'lost', error: res.lost };
-    if (!res.ok) {
+    if (!res.ok && --toGo === 0) {
       io.err('Sync lost during the test, repeating\n');
       return { kind: 'sync-lost' };
     }

@@ -1,42 +1,65 @@
-// What the C sender's syncmon does when sync statistics are off
-// (--omit-sync): a check asks the receiver for its port link state (GET
-// PORT_LINK_STATE) and reads the local interface's IFF_RUNNING, remote node
-// first, and prints a line whenever a node's state changes:
-//   Link state of node remote is running
-// The check is ok when every link runs. Unlike C, a management connection
-// that is gone is reported as such (not as "sync lost, repeating").
+// The sender's sync monitor (C's syncmon as send.c sets it up): the local
+// node (link state, plus ptp4l/PHC offsets unless --omit-sync) and, with
+// --client, the remote receiver (link state, plus its offsets unless
+// --omit-sync or --omit-remote-sync). The checking itself is
+// src/syncmon; this adapter adds what is the sender's own: a management
+// connection that is gone is reported as such (not as "sync lost,
+// repeating" as in C).
 import type { IsochronError } from '../errors.js';
+import { localProbe, remoteProbe, Syncmon, type LocalSync, type SyncmonNodeSpec } from '../syncmon/index.js';
 import { linkFlags } from './link-state.js';
 import { isConnectionLost, type ReceiverLink } from './receiver-link.js';
 import type { SendIo } from './io.js';
 
-export type CheckResult = { ok: boolean; lost: IsochronError | null };
+export type CheckResult = { ok: boolean; within3x: boolean; lost: IsochronError | null };
+
+export interface SyncSettings {
+  /** Our ptp4l and PHC; null with --omit-sync. */
+  local: LocalSync | null;
+  threshold: bigint;
+  omitRemoteSync: boolean;
+}
 
 export class SyncMonitor {
-  private readonly states = new Map<string, boolean>();
+  private readonly syncmon: Syncmon;
 
-  constructor(
-    private readonly ifname: string,
-    private readonly remote: ReceiverLink | null,
-    private readonly io: SendIo,
-  ) {}
+  constructor(ifname: string, remote: ReceiverLink | null, io: SendIo, sync: SyncSettings | null = null) {
+    const err = (line: string): void => io.err(line);
+    const local: SyncmonNodeSpec = {
+      name: 'local',
+      role: 'send',
+      link: async () => linkFlags(ifname).running,
+      sync: sync?.local ? { probe: localProbe(sync.local.ptpmon, sync.local.sysmon, ifname, err), threshold: sync.threshold } : null,
+    };
+    const nodes: SyncmonNodeSpec[] = [];
+    if (remote) {
+      local.pair = 'remote';
+      nodes.push({
+        name: 'remote',
+        role: 'rcv',
+        link: async () => {
+          try {
+            return await remote.linkRunning();
+          } catch (e) {
+            io.err('Port link state missing from node remote reply\n');
+            throw e;
+          }
+        },
+        sync: sync?.local && !sync.omitRemoteSync ? { probe: remoteProbe(remote, err), threshold: sync.threshold } : null,
+      });
+    }
+    nodes.push(local);
+    this.syncmon = new Syncmon(nodes, { out: (t) => io.out(t), err });
+  }
 
-  private update(name: string, running: boolean): void {
-    if (this.states.get(name) === running) return;
-    this.states.set(name, running);
-    this.io.out(`Link state of node ${name} is ${running ? 'running' : 'down'}\n`);
+  /** Good checks needed before the test, bad ones that stop it (C's num_checks). */
+  get numChecks(): number {
+    return this.syncmon.numChecks;
   }
 
   async check(): Promise<CheckResult> {
-    if (this.remote) {
-      try {
-        this.update('remote', await this.remote.linkRunning());
-      } catch (err) {
-        this.io.err('Port link state missing from node remote reply\n');
-        return { ok: false, lost: isConnectionLost(err) ? err : null };
-      }
-    }
-    this.update('local', linkFlags(this.ifname).running);
-    return { ok: [...this.states.values()].every((r) => r), lost: null };
+    const r = await this.syncmon.check();
+    const lost = r.failure && isConnectionLost(r.failure) ? r.failure : null;
+    return { ok: r.ok, within3x: r.within3x, lost };
   }
 }

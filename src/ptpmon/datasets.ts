@@ -1,0 +1,72 @@
+// The data sets isochron reads from ptp4l, decoded from the TLV data field
+// (sizes are those of the packed structs on the wire, IEEE 1588 clause 15).
+import { PtpMid } from './ids.js';
+import type { DataShape } from './message.js';
+
+export const SHAPES: Record<number, DataShape> = {
+  [PtpMid.DEFAULT_DATA_SET]: { kind: 'fixed', size: 20 },
+  [PtpMid.CURRENT_DATA_SET]: { kind: 'fixed', size: 18 },
+  [PtpMid.PARENT_DATA_SET]: { kind: 'fixed', size: 32 },
+  [PtpMid.TIME_PROPERTIES_DATA_SET]: { kind: 'fixed', size: 4 },
+  [PtpMid.PORT_DATA_SET]: { kind: 'fixed', size: 26 },
+  // portIdentity (10), portState, timestamping, then PTPText interface name.
+  [PtpMid.PORT_PROPERTIES_NP]: { kind: 'text', fixed: 13 },
+};
+
+export interface DefaultDataSet {
+  numberPorts: number;
+  priority1: number;
+  priority2: number;
+  clockIdentity: Buffer;
+  domainNumber: number;
+}
+
+export function decodeDefaultDataSet(d: Buffer): DefaultDataSet {
+  return {
+    numberPorts: d.readUInt16BE(2),
+    priority1: d[4],
+    priority2: d[9],
+    clockIdentity: Buffer.from(d.subarray(10, 18)),
+    domainNumber: d[18],
+  };
+}
+
+/**
+ * offsetFromMaster is a TimeInterval: ns scaled by 2^16. C shifts the s64
+ * right by 16 (arithmetic), which rounds towards minus infinity; so do we.
+ */
+export function decodeMasterOffset(currentDs: Buffer): bigint {
+  return currentDs.readBigInt64BE(2) >> 16n;
+}
+
+export function decodeGrandmasterIdentity(parentDs: Buffer): Buffer {
+  return Buffer.from(parentDs.subarray(24, 32));
+}
+
+/** C reads currentUtcOffset as an unsigned be16 into an int; so do we. */
+export function decodeUtcOffset(timeProperties: Buffer): number {
+  return timeProperties.readUInt16BE(0);
+}
+
+export interface PortProperties {
+  portNumber: number;
+  portState: number;
+  timestamping: number;
+  iface: string;
+}
+
+export function decodePortProperties(d: Buffer): PortProperties {
+  const len = d[12];
+  return {
+    portNumber: d.readUInt16BE(8),
+    portState: d[10],
+    timestamping: d[11],
+    iface: d.toString('latin1', 13, 13 + len),
+  };
+}
+
+/** C's clockid_to_string: xxxxxx.xxxx.xxxxxx */
+export function formatClockIdentity(id: Uint8Array): string {
+  const h = Buffer.from(id.subarray(0, 8)).toString('hex');
+  return `${h.slice(0, 6)}.${h.slice(6, 10)}.${h.slice(10, 16)}`;
+}

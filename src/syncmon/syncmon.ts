@@ -1,0 +1,135 @@
+// The sync monitor (C's syncmon): nodes with a link state and, unless sync
+// is omitted for them, a sync snapshot. One check() is C's syncmon_sync_ok:
+// every node's link and sync are queried (in C's list order: the remote
+// receiver before the local sender), changes are printed, then the sender's
+// offsets line, and the verdict is: all links running, no port in a
+// transient state, one grandmaster, every offset within the threshold.
+//
+// The waits around it (how many good checks before the test, how many bad
+// ones stop it) stay with the caller; numChecks is C's count for them.
+import { formatClockIdentity } from '../ptpmon/index.js';
+import { CLOCK_TAI } from '../sys/constants.js';
+import { clockGettime } from '../sys/time.js';
+import { formatNs } from '../traffic/schedule.js';
+import { offsetColumn, SyncNodeState } from './node.js';
+import type { SyncProbe } from './probes.js';
+
+/** C's NUM_SYNC_CHECKS. */
+export const NUM_SYNC_CHECKS = 3;
+
+export interface SyncmonNodeSpec {
+  name: string;
+  role: 'send' | 'rcv';
+  /** Link running? Throws (after printing its own line) when it cannot be known. */
+  link: () => Promise<boolean>;
+  /** null: --omit-sync (or --omit-remote-sync for the receiver): link state only. */
+  sync: { probe: SyncProbe; threshold: bigint } | null;
+  /** The sender's receiver node, for the two-node offsets line. */
+  pair?: string;
+}
+
+export interface SyncmonOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface SyncCheck {
+  ok: boolean;
+  /** C's "all nodes within 3x the threshold" (decides the first waiting interval). */
+  within3x: boolean;
+  /** Why the check could not be made (a query failed); null when it was made. */
+  failure: unknown;
+}
+
+interface Node {
+  spec: SyncmonNodeSpec;
+  running: boolean | null;
+  sync: SyncNodeState | null;
+}
+
+export class Syncmon {
+  readonly #nodes: Node[];
+  #sameGm: boolean;
+  readonly numChecks: number;
+
+  constructor(
+    nodes: SyncmonNodeSpec[],
+    private readonly io: SyncmonOutput,
+    private readonly now: () => bigint = () => clockGettime(CLOCK_TAI),
+  ) {
+    this.#nodes = nodes.map((spec) => ({ spec, running: null, sync: spec.sync ? new SyncNodeState(spec.name, spec.sync.threshold) : null }));
+    const haveSync = this.#nodes.some((n) => n.sync);
+    // Without sync statistics one link check is enough, and there is no GM to compare.
+    this.numChecks = haveSync ? NUM_SYNC_CHECKS : 1;
+    this.#sameGm = !haveSync;
+  }
+
+  get collectsSync(): boolean {
+    return this.#nodes.some((n) => n.sync);
+  }
+
+  /** The last state seen of a node (tests, reports). */
+  node(name: string): SyncNodeState | null {
+    return this.#nodes.find((n) => n.spec.name === name)?.sync ?? null;
+  }
+
+  async check(): Promise<SyncCheck> {
+    let anyDown = false;
+    let transient = false;
+    let allDone = true;
+    for (const node of this.#nodes) {
+      try {
+        const running = await node.spec.link();
+        if (running !== node.running) this.io.out(`Link state of node ${node.spec.name} is ${running ? 'running' : 'down'}\n`);
+        node.running = running;
+      } catch (failure) {
+        return { ok: false, within3x: false, failure };
+      }
+      if (!node.running) anyDown = true;
+      if (!node.sync || !node.spec.sync) continue;
+      try {
+        const snap = await node.spec.sync.probe();
+        const { lines, gmChanged } = node.sync.apply(snap);
+        for (const l of lines) this.io.out(l);
+        if (gmChanged) this.#compareGrandmasters();
+      } catch (failure) {
+        return { ok: false, within3x: false, failure };
+      }
+      if (node.sync.transientPortState) transient = true;
+      if (!node.sync.ptpmonSyncDone || !node.sync.sysmonSyncDone) allDone = false;
+    }
+    this.#printOffsets();
+    const within3x = this.#nodes.every((n) => !n.sync || n.sync.within3x());
+    return { ok: !anyDown && !transient && this.#sameGm && allDone, within3x, failure: null };
+  }
+
+  /** C's syncmon_compare_node_grandmasters: one warning per pair until a GM changes again. */
+  #compareGrandmasters(): void {
+    this.#sameGm = true;
+    const syncing = this.#nodes.filter((n) => n.sync).map((n) => n.sync as SyncNodeState);
+    for (const a of syncing) {
+      for (const b of syncing) {
+        if (a === b || a.gm.equals(b.gm)) continue;
+        this.#sameGm = false;
+        if (a.hasGm && b.hasGm && !(a.gmWarned && b.gmWarned)) {
+          this.io.out(
+            `Nodes not synchronized to the same grandmaster, ${a.name} has ${formatClockIdentity(a.gm)}, ${b.name} has ${formatClockIdentity(b.gm)}\n`,
+          );
+          a.gmWarned = true;
+          b.gmWarned = true;
+        }
+        break;
+      }
+    }
+  }
+
+  #printOffsets(): void {
+    for (const node of this.#nodes) {
+      if (node.spec.role !== 'send' || !node.sync) continue;
+      const pair = node.spec.pair ? this.#nodes.find((n) => n.spec.name === node.spec.pair)?.sync : null;
+      let line = `isochron[${formatNs(this.now())}]: ${node.spec.name} ptpmon ${offsetColumn(node.sync.ptpmonOffset)} sysmon ${offsetColumn(node.sync.sysmonOffset)}`;
+      if (pair) line += ` receiver ptpmon ${offsetColumn(pair.ptpmonOffset)} sysmon ${offsetColumn(pair.sysmonOffset)}`;
+      this.io.out(`${line}\n`);
+    }
+  }
+}
