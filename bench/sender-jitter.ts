@@ -2,17 +2,22 @@
 // send thread read after clock_nanosleep, S = scheduled, A = advance), and
 // missed cycles (a wakeup a whole cycle or more late), for 10 000 frames at
 // 1 ms and at 100 us, SCHED_FIFO 90, pinned to one CPU, over a veth pair in
-// two namespaces this script creates and deletes. With ISOCHRON_C set, the C
-// sender runs the same cases on the same setup (against the C receiver,
-// latencies read from its .dat) and the ratio is printed.
+// two namespaces this script creates and deletes.
+//
+// Both senders run the same way: through their CLI with identical
+// arguments, with --client to a receiver of the same kind (our rcv for ours,
+// the C rcv for C), and the latencies are read from the .dat each writes,
+// by the same code. Without ISOCHRON_C only ours runs; with it (a C
+// isochron binary, omit-hwts branch) the C pair runs the same cases and the
+// ratio is printed.
 //
 //   node dist/bench/sender-jitter.js            (as root; npm run build first)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SendOptions } from '../src/cli/options/send.js';
+import { readDatFile } from '../src/dat/reader.js';
 
 const FRAMES = 10_000;
 const CASES = [
@@ -47,63 +52,57 @@ function summarize(latencies: number[], late: number): Summary {
   };
 }
 
-// ---------------------------------------------------------------- child
+// ---------------------------------------------------------------- runs
 
-async function child(cycle: bigint): Promise<void> {
-  const { planSend } = await import('../src/send/plan.js');
-  const { sendWithPlan } = await import('../src/send/run.js');
-  const { collectingIo } = await import('../src/send/io.js');
-  const options: SendOptions = {
-    interface: 'vxa', destinationMac: Buffer.from('02000000000b02', 'hex').subarray(0, 6), sourceMac: null,
-    priority: 0n, statsPort: 5000n, baseTime: 0n, advanceTime: cycle, shiftTime: 0n, cycleTime: cycle,
-    windowSize: 0n, numFrames: BigInt(FRAMES), frameSize: 64n, timestamping: true, vid: null, client: null,
-    quiet: true, etype: 0xdeadn, omitSync: true, omitRemoteSync: true, tracemark: false, taprio: false,
-    txtime: false, deadline: false, schedPriority: 90n, schedFifo: true, schedRr: false, utcTaiOffset: null,
-    ipDestination: null, transport: 'l2', dataPort: 6000n, domainNumber: 0n, transportSpecific: 0n,
-    unixDomainSocket: '/var/run/ptp4l', syncThreshold: null, numReadings: 5n, outputFile: 'isochron.dat',
-    cpuMask: 1n << BigInt(PIN_CPU), omitHwts: true,
-  };
-  const latencies: number[] = [];
-  let late = 0;
-  await sendWithPlan(planSend(options), {
-    io: collectingIo(),
-    session: {
-      onSent: (_seqid, scheduled, wakeup) => {
-        const l = Number(wakeup - (scheduled - cycle));
-        latencies.push(l);
-        if (l >= Number(cycle)) late++;
-      },
-    },
-  });
-  process.stdout.write(JSON.stringify(summarize(latencies, late)));
-}
-
-// ---------------------------------------------------------------- parent
+const ourCli = fileURLToPath(new URL('../../bin/isochron.js', import.meta.url));
 
 function ip(args: string[]): void {
   const r = spawnSync('ip', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
 }
 
-function ours(ns: string, cycle: bigint): Summary {
-  const self = fileURLToPath(import.meta.url);
-  const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, self, '--child', String(cycle)], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as Summary;
+/** The command line that starts an isochron of this kind: ours through node, C directly. */
+function isochron(kind: Kind, args: string[]): string[] {
+  return kind.binary === null ? [process.execPath, ourCli, ...args] : [kind.binary, ...args];
 }
 
-async function theirs(c: string, nsA: string, nsB: string, cycle: bigint, dir: string): Promise<Summary> {
-  const { readDatFile } = await import('../src/dat/reader.js');
-  const { spawn } = await import('node:child_process');
-  const rcv = spawn('ip', ['netns', 'exec', nsB, c, 'rcv', '-i', 'vxb', '--omit-hwts', '--stats-port', '5029', '--quiet'], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 1000));
-  const file = join(dir, `c-${cycle}.dat`);
-  const sec = `0.${cycle.toString().padStart(9, '0')}`;
-  const r = spawnSync('ip', ['netns', 'exec', nsA, c, 'send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts',
-    '--client', '10.199.0.2', '--stats-port', '5029', '--cycle-time', sec, '--num-frames', String(FRAMES), '--frame-size', '64',
-    '--sched-fifo', '--sched-priority', '90', '--cpu-mask', String(1 << PIN_CPU), '--quiet', '--output-file', file], { encoding: 'utf8', timeout: 120_000 });
-  rcv.kill('SIGKILL');
-  if (r.status !== 0) throw new Error(`C send failed (${r.status}): ${r.stderr}`);
+interface Kind {
+  label: string;
+  /** null: ours. */
+  binary: string | null;
+}
+
+async function waitListening(ns: string, port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const r = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-Htln', `sport = :${port}`], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim() !== '') return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`no receiver listening on port ${port} in ${ns} after ${ms} ms`);
+}
+
+/** One sender run against its receiver; latencies from the .dat the sender wrote. */
+async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, port: number, dir: string): Promise<Summary> {
+  const rcv = spawn('ip', ['netns', 'exec', nsB, ...isochron(kind, ['rcv', '-i', 'vxb', '--omit-hwts', '--stats-port', String(port), '--quiet'])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let rcvErr = '';
+  rcv.stderr.on('data', (b: Buffer) => (rcvErr += b.toString()));
+  try {
+    await waitListening(nsB, port, 10_000);
+    const file = join(dir, `${kind.label}-${cycle}.dat`);
+    const sec = `0.${cycle.toString().padStart(9, '0')}`;
+    const r = spawnSync('ip', ['netns', 'exec', nsA, ...isochron(kind, ['send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts',
+      '--client', '10.199.0.2', '--stats-port', String(port), '--cycle-time', sec, '--num-frames', String(FRAMES), '--frame-size', '64',
+      '--sched-fifo', '--sched-priority', '90', '--cpu-mask', String(1 << PIN_CPU), '--quiet', '--output-file', file])], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`${kind.label} send failed (${r.status ?? r.signal}): ${r.stderr}\nreceiver: ${rcvErr}`);
+    return latencies(file, cycle);
+  } finally {
+    rcv.kill('SIGKILL');
+  }
+}
+
+/** w - (S - A) of every sent packet in a .dat, and the wakeups a cycle or more late. */
+function latencies(file: string, cycle: bigint): Summary {
   const { send, header } = readDatFile(file);
   const lat = send.filter((s) => s.seqid !== 0).map((s) => Number(s.wakeup - (s.scheduled - header.advanceTime)));
   return summarize(lat, lat.filter((l) => l >= Number(cycle)).length);
@@ -135,13 +134,14 @@ async function parent(): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 1000));
   const c = process.env.ISOCHRON_C;
-  console.log(`sender wakeup latency w - (S - A), ${FRAMES} frames, SCHED_FIFO 90, pinned to CPU ${PIN_CPU}, veth, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+  console.log(`sender wakeup latency w - (S - A) from the .dat, ${FRAMES} frames, send --client to its own kind of rcv, SCHED_FIFO 90, pinned to CPU ${PIN_CPU}, veth, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
   console.log(`${'case (us)'.padEnd(18)}${'min'.padStart(9)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'p99_9'.padStart(9)}${'max'.padStart(9)}${'missed'.padStart(8)}`);
+  let port = 5029;
   for (const k of CASES) {
-    const mine = ours(nsA, k.cycle);
+    const mine = await run({ label: 'ours', binary: null }, nsA, nsB, k.cycle, port++, dir);
     console.log(row(`ours ${k.name}`, mine));
     if (c) {
-      const cs = await theirs(c, nsA, nsB, k.cycle, dir);
+      const cs = await run({ label: 'C', binary: c }, nsA, nsB, k.cycle, port++, dir);
       console.log(row(`C ${k.name}`, cs));
       console.log(`${'ratio ours/C'.padEnd(18)}${(['min', 'p50', 'p99', 'p99_9', 'max'] as const).map((f) => (mine[f] / Math.max(1, cs[f])).toFixed(2).padStart(9)).join('')}`);
     }
@@ -149,5 +149,4 @@ async function parent(): Promise<void> {
   if (!c) console.log('ISOCHRON_C is unset: no C sender to compare with (set it to a C isochron binary, omit-hwts branch).');
 }
 
-if (process.argv[2] === '--child') await child(BigInt(process.argv[3]));
-else await parent();
+await parent();

@@ -356,7 +356,7 @@ test('checkTlv: the per-MID validation a server applies (quirks 18, 23)', () => 
   };
   assert.equal(codeOf(Action.SET, Mid.PACKET_COUNT, 8), 'ok');
   assert.equal(codeOf(Action.SET, Mid.PACKET_COUNT, 4), 'ISOCHRON_ERR_MGMT_BAD_PAYLOAD_LENGTH');
-  assert.match((checkTlv(Action.SET, tlv(Mid.PACKET_COUNT, 4)) as { error: Error }).error.message, /Expected 8 bytes for MID PACKET_COUNT, got 4/);
+  assert.match((checkTlv(Action.SET, tlv(Mid.PACKET_COUNT, 4)) as { error: Error }).error.message, /Expected 8 bytes for SET of MID PACKET_COUNT, got 4/);
   assert.equal(codeOf(Action.SET, Mid.LOG, 8), 'ISOCHRON_ERR_MGMT_BAD_PAYLOAD_LENGTH');
   assert.equal(codeOf(Action.GET, Mid.LOG, 0), 'ok');
   assert.equal(codeOf(Action.GET, Mid.LOG, 4), 'ISOCHRON_ERR_MGMT_BAD_PAYLOAD_LENGTH');

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { RecordRing } from '../src/runtime/ring.js';
 import { LoopControl, LoopState } from '../src/runtime/control.js';
 
-test('records cross from a worker in order, none lost, through a ring smaller than the stream', async () => {
+test('records cross from a worker in order, none lost, through a ring smaller than the stream', async (t) => {
   const ring = RecordRing.create(2, 64);
   const control = new LoopControl();
   const count = 20_000;
@@ -12,6 +12,11 @@ test('records cross from a worker in order, none lost, through a ring smaller th
     workerData: { ring: ring.buffer, control: control.buffer, count },
   });
   const exited = new Promise((r) => worker.once('exit', r));
+  // A failed assertion must not leave the producer spinning and the run hanging.
+  t.after(() => {
+    control.requestStop();
+    void worker.terminate();
+  });
   let expected = 1;
   while (expected <= count) {
     const n = await ring.waitReadable(1000);
@@ -55,7 +60,9 @@ test('attach checks the buffer and bad sizes are refused', async () => {
   const again = RecordRing.attach(ring.buffer);
   assert.equal(again.slots, 3);
   assert.equal(again.capacity, 8);
-  assert.equal(await ring.waitReadable(10), 0);
+  const t0 = performance.now();
+  assert.equal(await ring.waitReadable(50), 0);
+  assert.ok(performance.now() - t0 >= 49, 'an empty ring must wait out the whole timeout');
 });
 
 test('loop control carries stop, state and progress between threads', () => {

@@ -89,6 +89,7 @@ test('a NIC with a PHC: ts info, SIOCSHWTSTAMP applied config and mismatch, SIOC
   assert.deepEqual(res.applied, { flags: 0, txType: HWTSTAMP_TX_ON, rxFilter: 12 });
   assert.equal(res.mismatch, true);
   assert.deepEqual(getHwTimestamping('swp0', nic), res.applied);
+  assert.deepEqual(nic.config, res.applied, 'the fake exposes its current config, not the one at creation');
   const exact = fakeNic({ ifname: 'swp0', phcIndex: 0 });
   assert.equal(setHwTimestamping('swp0', { txOn: false }, exact).mismatch, false);
   assert.throws(() => getTsInfo('swp1', nic), (e: unknown) => isIsochronError(e) && e.code === 'ISOCHRON_ERR_NO_SUCH_INTERFACE');

@@ -1,7 +1,8 @@
 // .dat header values from send options, for the variants the real runs do not cover.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DatFlag, datFileToWrite, sessionFlags, sessionHeader, type SessionOptions } from '../src/traffic/session.js';
+import { DatFlags } from '../src/dat/layout.js';
+import { datFileToWrite, sessionFlags, sessionHeader, type SessionOptions } from '../src/traffic/session.js';
 
 const o: SessionOptions = {
   numFrames: 10, frameSize: 1000, transport: { kind: 'l4', family: 4 },
@@ -10,7 +11,7 @@ const o: SessionOptions = {
 };
 
 test('flags: one bit per option, DO_TS unless --no-ts', () => {
-  assert.equal(sessionFlags(o), DatFlag.DO_TS);
+  assert.equal(sessionFlags(o), DatFlags.DO_TS);
   assert.equal(sessionFlags({ ...o, noTs: true }), 0);
   assert.equal(sessionFlags({ ...o, omitSync: true, omitHwts: true }), 0x23);
   assert.equal(sessionFlags({ ...o, txtime: true, deadline: true }), 0x1a);

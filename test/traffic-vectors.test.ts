@@ -20,7 +20,8 @@ import {
   type SenderMgmtInput,
 } from '../src/traffic/mgmt-sequence.js';
 import { SendSchedule, firstBaseTime, planUtcTaiOffset, resolveSchedule, scheduleBanner } from '../src/traffic/schedule.js';
-import { DatFlag, expectedRcvLogBytes, sessionHeader, type SessionOptions } from '../src/traffic/session.js';
+import { DatFlags } from '../src/dat/layout.js';
+import { expectedRcvLogBytes, sessionHeader, type SessionOptions } from '../src/traffic/session.js';
 
 const datDir = join(vectorsDir, 'dat');
 const metaDir = join(datDir, 'real_meta');
@@ -249,7 +250,7 @@ for (const name of realRuns) {
     }
     assert.ok(slog.buffer.equals(send), 'sender log differs');
     if (!o.noTs) assert.ok(slog.allTimestamped);
-    assert.equal((flags & DatFlag.DO_TS) !== 0, !o.noTs);
+    assert.equal((flags & DatFlags.DO_TS) !== 0, !o.noTs);
 
     const rlog = new RcvLog(rcv.length / 32);
     for (let k = 0; k < rcv.length / 32; k++) {

@@ -50,6 +50,16 @@ export const IFNAME_LIMIT = 15; // IFNAMSIZ - 1
 export const PATH_LIMIT = 4095; // PATH_MAX - 1
 export const UDS_LIMIT = 107; // UNIX_PATH_MAX - 1
 
+/** An optional option of the C tables (spread it and set `optional: false` for a mandatory one). */
+export const opt = (short: string, long: string, key: string, kind: OptionSpec['kind'], limit?: number): OptionSpec => ({
+  short,
+  long,
+  key,
+  kind,
+  optional: true,
+  ...(limit === undefined ? {} : { limit }),
+});
+
 export const HELP_OPTION: OptionSpec = { short: '-h', long: '--help', key: 'showHelp', kind: 'help', optional: true };
 
 /** A verb's table: the help heading ("isochron-send") and options in C order. */

@@ -11,23 +11,11 @@
 //
 // Each connection has its own GET_ERROR table: one client's failures never
 // overwrite what another is about to ask about.
-import { IsochronError } from '../errors.js';
 import type { ManagementMessage } from '../mgmt/codec.js';
-import {
-  Action,
-  emptyResponse,
-  encodeResponse,
-  isKnownMid,
-  Mid,
-  MidErrorTable,
-  midName,
-  payloadSize,
-  TLV_MANAGEMENT,
-  type Mid as MidId,
-} from '../mgmt/index.js';
-import { DaemonLocked, DaemonNotOwner, DaemonRoleMissing, DaemonSetLength, DaemonUnexpectedRole, DaemonUnhandled, DaemonTestFailed } from './errors.js';
+import { dispatchMessage, Mid, MidErrorTable, MgmtOpError, midName, payloadSize, type MidOps, type OpsTable, type Mid as MidId } from '../mgmt/index.js';
+import { DaemonLocked, DaemonNotOwner, DaemonRoleMissing, DaemonUnexpectedRole, DaemonTestFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
-import { GET_MIDS, ROLELESS_GETS, SenderRole, SET_MIDS } from './role.js';
+import { GET_MIDS, ROLELESS_GETS, SenderRole, SET_MIDS, type RoleReply } from './role.js';
 import type { SessionDeps } from './sender-session.js';
 
 /** What the dispatcher knows about a connection. */
@@ -42,8 +30,22 @@ export class Dispatcher {
   role: SenderRole | null = null;
   /** The connection that instantiated the role: it owns the role's tests. */
   owner: number | null = null;
+  /** The C daemon's ops table: GET for GET_MIDS, SET for SET_MIDS; the requesting peer is the context. */
+  readonly #ops: OpsTable<Peer>;
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(private readonly deps: SessionDeps) {
+    const ops: OpsTable<Peer> = {};
+    for (const mid of new Set([...GET_MIDS, ...SET_MIDS]) as Set<MidId>) {
+      const op: MidOps<Peer> = {};
+      if (GET_MIDS.has(mid)) op.get = () => this.#get(mid);
+      if (SET_MIDS.has(mid)) {
+        op.set = (payload, peer) => this.#set(peer, mid, payload);
+        op.size = payloadSize(mid) as number;
+      }
+      ops[mid] = op;
+    }
+    this.#ops = ops;
+  }
 
   private get log(): DaemonLog {
     return this.deps.log;
@@ -55,57 +57,37 @@ export class Dispatcher {
    * of many LOG requests never holds many logs in memory at once.
    */
   async handle(peer: Peer, msg: ManagementMessage): Promise<void> {
-    for (const tlv of msg.tlvs) {
-      if (tlv.tlvType !== TLV_MANAGEMENT) {
+    await dispatchMessage(
+      msg,
+      this.#ops,
+      peer.errors,
+      {
+        send: (reply) => peer.send(reply),
+        log: (line) => this.log.line(line),
         // C skips these without a word; a log line costs nothing.
-        this.log.line(`Ignored TLV of type ${tlv.tlvType} (MID ${tlv.mid})`);
-        continue;
-      }
-      if (!isKnownMid(tlv.mid)) {
-        this.log.line(`Unrecognized MID ${tlv.mid}`);
-        await peer.send(emptyResponse(tlv.mid));
-        continue;
-      }
-      const mid = tlv.mid;
-      if (msg.action === Action.GET_ERROR) await peer.send(peer.errors.replyFor(mid));
-      else if (msg.action === Action.GET) await peer.send(await this.#answer(peer, mid, () => this.#get(mid)));
-      else await peer.send(await this.#answer(peer, mid, () => this.#set(peer, mid, tlv.payload)));
-    }
+        skipped: (tlv) => this.log.line(`Ignored TLV of type ${tlv.tlvType} (MID ${tlv.mid})`),
+        // Anything that is not one of our errors is a bug: answer it like a
+        // failed handler rather than take the daemon (and its test) down.
+        internalError: (mid, err) => {
+          const e = DaemonTestFailed(`${midName(mid)} handler`, String(err));
+          return new MgmtOpError(e.errno, e.message);
+        },
+      },
+      peer,
+    );
   }
 
-  /** Runs a handler; a failure becomes an empty TLV and a GET_ERROR entry. */
-  async #answer(peer: Peer, mid: MidId, run: () => Promise<{ reply: Buffer; note?: IsochronError }>): Promise<Buffer> {
-    try {
-      const { reply, note } = await run();
-      if (note) peer.errors.record(mid, note.errno, note.message);
-      else peer.errors.record(mid, 0);
-      return reply;
-    } catch (err) {
-      // Anything that is not one of our errors is a bug: answer it like a
-      // failed handler rather than take the daemon (and its test) down.
-      const e = err instanceof IsochronError ? err : DaemonTestFailed(`${midName(mid)} handler`, String(err));
-      peer.errors.record(mid, e.errno, e.message);
-      this.log.line(e.message);
-      return emptyResponse(mid);
-    }
-  }
-
-  async #get(mid: MidId): Promise<{ reply: Buffer; note?: IsochronError }> {
-    if (!GET_MIDS.has(mid)) throw DaemonUnhandled('GET', midName(mid));
+  async #get(mid: MidId): Promise<RoleReply> {
     if (!this.role && !ROLELESS_GETS.has(mid)) throw DaemonRoleMissing();
     return (this.role ?? new SenderRole(this.deps)).get(mid);
   }
 
-  async #set(peer: Peer, mid: MidId, payload: Buffer): Promise<{ reply: Buffer }> {
-    if (!SET_MIDS.has(mid)) throw DaemonUnhandled('SET', midName(mid));
-    const size = payloadSize(mid) as number;
-    if (payload.length !== size) throw DaemonSetLength(size, midName(mid), payload.length);
+  /** Length already checked by the dispatcher, which also echoes the payload. */
+  async #set(peer: Peer, mid: MidId, payload: Buffer): Promise<void> {
     this.#checkLock(peer, mid);
     if (mid === Mid.NODE_ROLE) await this.#setRole(peer, payload.readInt32BE(0));
     else if (!this.role) throw DaemonRoleMissing();
     else await this.role.set(mid, payload);
-    // C's ack: the request's payload echoed back.
-    return { reply: encodeResponse(mid, payload) };
   }
 
   #checkLock(peer: Peer, mid: MidId): void {

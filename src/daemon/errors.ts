@@ -54,18 +54,6 @@ export const DaemonUnexpectedRole = defineError(
   (role: number) => `Unexpected node role ${role}`,
 );
 
-export const DaemonUnhandled = defineError(
-  'ISOCHRON_ERR_DAEMON_UNHANDLED',
-  Errno.EOPNOTSUPP,
-  (action: 'GET' | 'SET', mid: string) => `Unhandled ${action} for MID ${mid}`,
-);
-
-export const DaemonSetLength = defineError(
-  'ISOCHRON_ERR_DAEMON_SET_LENGTH',
-  Errno.EINVAL,
-  (expected: number, mid: string, got: number) => `Expected ${expected} bytes for SET of MID ${mid}, got ${got}`,
-);
-
 export const DaemonTruncation = defineError(
   'ISOCHRON_ERR_DAEMON_TRUNCATION',
   Errno.EINVAL,
@@ -112,12 +100,23 @@ export const DaemonMonitorNotEnabled = defineError(
   (which: 'sysmon' | 'ptpmon') => `${which} not enabled`,
 );
 
-export const DaemonMonitorUnsupported = defineError(
-  'ISOCHRON_ERR_DAEMON_MONITOR_UNSUPPORTED',
-  Errno.EOPNOTSUPP,
-  (which: 'sysmon' | 'ptpmon') =>
-    `${which === 'sysmon' ? 'PHC-to-system clock monitoring (sysmon)' : 'ptp4l monitoring (ptpmon)'} ` +
-    'is not implemented by this daemon yet; run the test with --omit-sync',
+export const DaemonMonitorAlready = defineError(
+  'ISOCHRON_ERR_DAEMON_MONITOR_ALREADY',
+  Errno.EINVAL,
+  (which: 'sysmon' | 'ptpmon') => `${which} already enabled`,
+);
+
+/** C's text for PORT_STATE without IF_NAME; we also give it for SYSMON_ENABLED (C: -ENOMEM, no text). */
+export const DaemonNoInterface = defineError(
+  'ISOCHRON_ERR_DAEMON_NO_INTERFACE',
+  Errno.EINVAL,
+  () => 'Sender interface not specified',
+);
+
+export const DaemonSyncCancelled = defineError(
+  'ISOCHRON_ERR_DAEMON_SYNC_CANCELLED',
+  Errno.EINTR,
+  (what: string) => `${what}: the sender role was dropped meanwhile (its client left or set NODE_ROLE again)`,
 );
 
 export const DaemonSyncThreshold = defineError(

@@ -3,8 +3,7 @@
 // daemon handles for it. Handlers return the reply or throw an
 // IsochronError, which the dispatcher turns into an empty TLV + GET_ERROR
 // entry, exactly as the C daemon answers a failed handler.
-import type { IsochronError } from '../errors.js';
-import { LOG_VERSION, Mid, PortLinkState, responseFor, TestState } from '../mgmt/index.js';
+import { encodeValue, LOG_VERSION, Mid, PortLinkState, TestState, type GetResult } from '../mgmt/index.js';
 import { linkFlags } from '../send/link-state.js';
 import { CLOCK_TAI } from '../sys/constants.js';
 import { clockGettime } from '../sys/time.js';
@@ -12,23 +11,18 @@ import {
   DaemonAlreadyIdle,
   DaemonAlreadyRunning,
   DaemonInterfaceDown,
-  DaemonMonitorMissing,
-  DaemonMonitorNotEnabled,
-  DaemonMonitorUnsupported,
   DaemonNoLog,
 } from './errors.js';
 import type { DaemonLog } from './log.js';
 import { defaultSenderParams, PARAM_SETTERS, type SenderParams } from './params.js';
 import { planFromParams } from './plan.js';
 import { SenderSession, type SessionDeps } from './sender-session.js';
+import { SenderSync, type SenderSyncDeps } from './sync.js';
 
-/** A GET/SET answer; `note` is remembered for GET_ERROR although the request succeeded. */
-export interface RoleReply {
-  reply: Buffer;
-  note?: IsochronError;
-}
+/** A GET answer (the value's payload); `note` is remembered for GET_ERROR although the request succeeded. */
+export type RoleReply = GetResult & { kind: 'reply' };
 
-const ok = (reply: Buffer): RoleReply => ({ reply });
+const ok = (payload: Buffer): RoleReply => ({ kind: 'reply', payload });
 
 /** Answered by the C daemon without a role (everything else needs one). */
 export const ROLELESS_GETS: ReadonlySet<number> = new Set([Mid.CURRENT_CLOCK_TAI]);
@@ -67,11 +61,16 @@ export class SenderRole {
   session: SenderSession | null = null;
   /** C keeps the last run's operational base time (0 before the first run). */
   operBaseTime = 0n;
+  /** ptp4l and PHC monitors (SET PTPMON_ENABLED / SYSMON_ENABLED). */
+  readonly sync: SenderSync;
 
   constructor(
     private readonly deps: SessionDeps,
     private readonly log: DaemonLog = deps.log,
-  ) {}
+    syncDeps: Partial<SenderSyncDeps> = {},
+  ) {
+    this.sync = new SenderSync(this.params, { log, ...(deps.dev ? { sysmon: { io: deps.dev } } : {}), ...syncDeps });
+  }
 
   get running(): boolean {
     return this.session?.running ?? false;
@@ -84,23 +83,26 @@ export class SenderRole {
         // A snapshot: while the loops run this is the partial log, as in C.
         // Unlike C, reading does not clear it (a second reader, or a retry
         // after a lost reply, gets the same data).
-        return ok(responseFor(Mid.LOG, { logVersion: LOG_VERSION, records: this.session.log.buffer }));
+        return ok(encodeValue(Mid.LOG, { logVersion: LOG_VERSION, records: this.session.log.buffer }));
       }
       case Mid.SYSMON_OFFSET:
-        throw DaemonMonitorMissing('sysmon');
+        return ok(encodeValue(Mid.SYSMON_OFFSET, this.sync.sysmonOffset()));
       case Mid.PTPMON_OFFSET:
+        return ok(encodeValue(Mid.PTPMON_OFFSET, await this.sync.ptpmonOffset()));
       case Mid.UTC_OFFSET:
+        return ok(encodeValue(Mid.UTC_OFFSET, await this.sync.utcOffset()));
       case Mid.PORT_STATE:
+        return ok(encodeValue(Mid.PORT_STATE, await this.sync.portState()));
       case Mid.GM_CLOCK_IDENTITY:
-        throw DaemonMonitorMissing('ptpmon');
+        return ok(encodeValue(Mid.GM_CLOCK_IDENTITY, await this.sync.gmClockIdentity()));
       case Mid.PORT_LINK_STATE:
         return this.#linkState();
       case Mid.TEST_STATE:
         return this.#testState();
       case Mid.CURRENT_CLOCK_TAI:
-        return ok(responseFor(Mid.CURRENT_CLOCK_TAI, clockGettime(CLOCK_TAI)));
+        return ok(encodeValue(Mid.CURRENT_CLOCK_TAI, clockGettime(CLOCK_TAI)));
       default: // OPER_BASE_TIME (the dispatcher only routes GET_MIDS here)
-        return ok(responseFor(Mid.OPER_BASE_TIME, this.operBaseTime));
+        return ok(encodeValue(Mid.OPER_BASE_TIME, this.operBaseTime));
     }
   }
 
@@ -116,10 +118,11 @@ export class SenderRole {
         await this.#setTestState(payload[0]);
         return;
       case Mid.SYSMON_ENABLED:
-      case Mid.PTPMON_ENABLED: {
-        const which = mid === Mid.SYSMON_ENABLED ? 'sysmon' : 'ptpmon';
-        throw payload[0] ? DaemonMonitorUnsupported(which) : DaemonMonitorNotEnabled(which);
-      }
+        this.sync.setSysmonEnabled(payload[0] !== 0);
+        return;
+      case Mid.PTPMON_ENABLED:
+        await this.sync.setPtpmonEnabled(payload[0] !== 0);
+        return;
       default: {
         const err = PARAM_SETTERS.get(mid)?.(this.params, payload);
         if (err) throw err;
@@ -130,25 +133,28 @@ export class SenderRole {
   #linkState(): RoleReply {
     try {
       const flags = linkFlags(this.params.ifname);
-      return ok(responseFor(Mid.PORT_LINK_STATE, flags.running ? PortLinkState.RUNNING : PortLinkState.DOWN));
+      return ok(encodeValue(Mid.PORT_LINK_STATE, flags.running ? PortLinkState.RUNNING : PortLinkState.DOWN));
     } catch {
-      // C answers "unknown" rather than failing the GET.
-      this.log.line(`Failed to query port ${this.params.ifname} link state`);
-      return ok(responseFor(Mid.PORT_LINK_STATE, PortLinkState.UNKNOWN));
+      // C answers "unknown" rather than failing the GET, and keeps the text
+      // for GET_ERROR next to rc 0.
+      const extack = `Failed to query port ${this.params.ifname} link state`;
+      this.log.line(extack);
+      return { ...ok(encodeValue(Mid.PORT_LINK_STATE, PortLinkState.UNKNOWN)), note: { rc: 0, extack } };
     }
   }
 
   #testState(): RoleReply {
     const s = this.session;
-    if (!s || s.state === 'finished') return ok(responseFor(Mid.TEST_STATE, TestState.IDLE));
-    if (s.state === 'running') return ok(responseFor(Mid.TEST_STATE, TestState.RUNNING));
-    return { reply: responseFor(Mid.TEST_STATE, TestState.FAILED), note: s.failure ?? undefined };
+    if (!s || s.state === 'finished') return ok(encodeValue(Mid.TEST_STATE, TestState.IDLE));
+    if (s.state === 'running') return ok(encodeValue(Mid.TEST_STATE, TestState.RUNNING));
+    const reply = ok(encodeValue(Mid.TEST_STATE, TestState.FAILED));
+    return s.failure ? { ...reply, note: { rc: s.failure.errno, extack: s.failure.message } } : reply;
   }
 
   async #setTestState(state: number): Promise<void> {
     if (state === TestState.IDLE) {
       if (!this.session) throw DaemonAlreadyIdle();
-      await this.teardown();
+      await this.#stopSession();
     } else if (state === TestState.RUNNING) {
       if (this.session) throw DaemonAlreadyRunning();
       this.#start();
@@ -164,8 +170,14 @@ export class SenderRole {
     this.operBaseTime = this.session.operBaseTime;
   }
 
-  /** Stops a run (if any) and forgets it. */
+  /** The role is dropped (NODE_ROLE again, its client left, shutdown): run stopped, monitors closed. */
   async teardown(): Promise<void> {
+    this.sync.close();
+    await this.#stopSession();
+  }
+
+  /** Stops a run (if any) and forgets it. */
+  async #stopSession(): Promise<void> {
     const s = this.session;
     if (!s) return;
     await s.stop();

@@ -1,8 +1,10 @@
 // One test run of the daemon's sender: the C daemon's
 // prog_prepare_send_session (data socket, frame, log, session start, loop
-// threads) built from src/send's pieces, without the parts of `isochron
-// send` that belong to the orchestrator here (receiver connection, sync
-// monitor, .dat file).
+// threads) is src/send's startSenderRun; this adds what only the daemon
+// does: the TEST_STATE life cycle, the GET_ERROR failure, the hardware
+// timestamp fallback, the optional mlockall and its log lines. The parts of
+// `isochron send` that belong to the orchestrator here (receiver
+// connection, sync monitor, .dat file) are not used.
 //
 //   SET TEST_STATE 1 -> start() -> running --loops end--> finished | failed
 //                                     \--stop()--> loops stopped -> torn down
@@ -12,21 +14,16 @@
 // and an interface without hardware timestamping falls back to software
 // timestamps instead of failing SIOCSHWTSTAMP (orchestrate_omithwts_fail).
 import type { IsochronError } from '../errors.js';
-import { openDataSocket, type DataSocket } from '../send/data-socket.js';
 import type { SendIo } from '../send/io.js';
-import { SendLogFiller } from '../send/log-filler.js';
-import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from '../send/loops.js';
-import { frameTransport } from '../send/plan.js';
+import type { LoopPools } from '../send/loops.js';
+import { startSenderRun, type SenderRun, type SenderRunResult } from '../send/sender-run.js';
 import { resolveUtcTaiOffset } from '../send/utc-offset.js';
-import { CLOCK_TAI, SOF_TIMESTAMPING } from '../sys/constants.js';
+import { SOF_TIMESTAMPING } from '../sys/constants.js';
 import { withErrno } from '../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { lockMemory, unlockMemory } from '../sys/sched.js';
-import { clockGettime } from '../sys/time.js';
 import { getTsInfo } from '../sys/tstamp.js';
-import { buildFrameTemplate, headerOffset } from '../traffic/frame.js';
-import { SendLog } from '../traffic/logs.js';
-import { scheduleBanner, SendSchedule } from '../traffic/schedule.js';
+import type { SendLog } from '../traffic/logs.js';
 import { DaemonTestFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonPlan } from './plan.js';
@@ -70,22 +67,27 @@ export class SenderSession {
   #stopping = false;
 
   private constructor(
-    readonly log: SendLog,
-    readonly operBaseTime: bigint,
+    private readonly run: SenderRun,
     readonly softwareFallback: boolean,
-    private readonly loops: RunningLoops,
-    private readonly sock: DataSocket,
     private readonly locked: boolean,
     private readonly out: DaemonLog,
   ) {
-    this.done = loops.finished.then(
-      (o) => this.#finish(o),
+    this.done = run.finished.then(
+      (r) => this.#finish(r),
       (err: unknown) => this.#fail(DaemonTestFailed('Sender loops', err instanceof Error ? err.message : String(err))),
     );
   }
 
+  get log(): SendLog {
+    return this.run.log;
+  }
+
+  get operBaseTime(): bigint {
+    return this.run.operBaseTime;
+  }
+
   /** Opens everything and starts the loops; throws the first IsochronError (nothing left open). */
-  static start({ plan, schedule }: DaemonPlan, deps: SessionDeps): SenderSession {
+  static start({ plan }: DaemonPlan, deps: SessionDeps): SenderSession {
     const dev = deps.dev ?? kernelIoctl;
     const io: SendIo = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
     const utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
@@ -97,54 +99,24 @@ export class SenderSession {
       plan = { ...plan, omitHwts: true };
       deps.log.line(`Interface ${plan.ifname} has no hardware timestamping (ETHTOOL_GET_TS_INFO), falling back to software timestamps`);
     }
-    const dmac = plan.data.kind === 'l2' ? (plan.data.dmac as Buffer) : Buffer.alloc(6);
-    const sock = openDataSocket(plan, dmac, io, dev);
     let locked = false;
-    try {
-      const transport = frameTransport(plan, dmac, sock.smac);
-      const frame = buildFrameTemplate(plan.frameSize, transport);
-      if (deps.lockMemory ?? false) {
-        try {
-          lockMemory();
-          locked = true;
-        } catch (err) {
-          // A daemon without CAP_IPC_LOCK still gives a useful (if less
-          // deterministic) test; C would not have started at all.
-          deps.log.line(`mlockall failed, running with unlocked memory: ${(err as Error).message}`);
-        }
+    if (deps.lockMemory ?? false) {
+      try {
+        lockMemory();
+        locked = true;
+      } catch (err) {
+        // A daemon without CAP_IPC_LOCK still gives a useful (if less
+        // deterministic) test; C would not have started at all.
+        deps.log.line(`mlockall failed, running with unlocked memory: ${(err as Error).message}`);
       }
-      const log = new SendLog(plan.numFrames, {
-        omitHwts: plan.omitHwts,
-        utcTaiOffset,
-        checkTx: plan.taprio || plan.txtime,
-        deadline: plan.deadline,
-        cycleTime: schedule.cycleTime,
-      });
-      const sessionStart = clockGettime(CLOCK_TAI);
-      const s = SendSchedule.start(schedule, sessionStart);
-      deps.log.write(scheduleBanner(sessionStart, s));
-      const loops = new RunningLoops(
-        deps.pools,
-        {
-          fd: sock.socket.fd,
-          dest: sock.dest,
-          bufferSize: Math.max(2048, plan.frameSize),
-          frame,
-          headerOffset: headerOffset(transport),
-          numFrames: plan.numFrames,
-          firstScheduled: s.operBaseTime,
-          cycleTime: s.cycleTime,
-          advanceTime: s.advanceTime,
-          txtime: plan.txtime,
-          thread: plan.thread,
-        },
-        plan.timestamps ? { firstWakeup: s.firstWakeup } : null,
-        new SendLogFiller(log, s.advanceTime),
-      );
-      return new SenderSession(log, s.operBaseTime, fallback, loops, sock, locked, deps.log);
+    }
+    // planFromParams insists on a destination MAC for L2.
+    const dmac = plan.data.kind === 'l2' ? (plan.data.dmac as Buffer) : Buffer.alloc(6);
+    try {
+      const run = startSenderRun(plan, dmac, { pools: deps.pools, io, utcTaiOffset, dev });
+      return new SenderSession(run, fallback, locked, deps.log);
     } catch (err) {
       if (locked) unlockMemory();
-      sock.close();
       throw err;
     }
   }
@@ -156,12 +128,11 @@ export class SenderSession {
   /** Stops the loops (C: SET TEST_STATE idle, or the client went away) and waits for the teardown. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.loops.stopSender();
+    this.run.stop();
     await this.done;
   }
 
   #release(): void {
-    this.sock.close();
     if (this.locked) unlockMemory();
   }
 
@@ -172,18 +143,16 @@ export class SenderSession {
     this.out.line(err.message);
   }
 
-  #finish(o: LoopsOutcome): void {
-    const sender = resultError(o.sender);
-    const tx = o.txError ?? resultError(o.tx);
-    if (o.tx?.status === 'timeout') {
-      this.out.line(`Timed out waiting for TX timestamps, ${Math.max(0, o.sender.count - this.log.timestamped)} timestamps unacknowledged`);
+  #finish(r: SenderRunResult): void {
+    if (r.txTimedOut) {
+      this.out.line(`Timed out waiting for TX timestamps, ${Math.max(0, r.sent - this.log.timestamped)} timestamps unacknowledged`);
     }
-    const first = sender
-      ? withErrno(DaemonTestFailed('Sender thread', sender.message), -sender.errno)
-      : tx
-        ? withErrno(DaemonTestFailed('TX timestamping thread', tx.message), -tx.errno)
-        : o.logError
-          ? withErrno(DaemonTestFailed('Sender log', o.logError.message), -o.logError.errno)
+    const first = r.senderError
+      ? withErrno(DaemonTestFailed('Sender thread', r.senderError.message), -r.senderError.errno)
+      : r.txError
+        ? withErrno(DaemonTestFailed('TX timestamping thread', r.txError.message), -r.txError.errno)
+        : r.logError
+          ? withErrno(DaemonTestFailed('Sender log', r.logError.message), -r.logError.errno)
           : null;
     if (first) {
       this.#fail(first);
@@ -191,6 +160,6 @@ export class SenderSession {
     }
     this.#release();
     this.state = 'finished';
-    this.out.line(`Test ${this.#stopping ? 'stopped' : 'finished'}: ${o.sender.count} packets sent, ${this.log.timestamped} fully timestamped`);
+    this.out.line(`Test ${this.#stopping ? 'stopped' : 'finished'}: ${r.sent} packets sent, ${this.log.timestamped} fully timestamped`);
   }
 }

@@ -191,6 +191,11 @@ export function encodeErrorResponse(mid: number, rc: number, extack: string): Bu
 /** Verdict of checkTlv: `empty` marks the RESPONSE the peer sends on failure. */
 export type TlvVerdict = { ok: true; empty: boolean } | { ok: false; error: IsochronError };
 
+/** What a length error is about: a SET says "SET of MID X" as the C daemon does. */
+export function lengthSubject(action: number, mid: number): string {
+  return action === Action.SET ? `SET of MID ${midName(mid)}` : `MID ${midName(mid)}`;
+}
+
 /**
  * Checks one TLV of a request or response against the MID table: unknown
  * MID, SET/RESPONSE payload of the wrong size, payload on GET/GET_ERROR.
@@ -205,13 +210,13 @@ export function checkTlv(action: number, tlv: Tlv): TlvVerdict {
     case TlvStatus.UNKNOWN_MID:
       return { ok: false, error: MgmtUnknownMid(tlv.mid) };
     case TlvStatus.UNEXPECTED_PAYLOAD:
-      return { ok: false, error: MgmtBadPayloadLength('0', midName(tlv.mid), tlv.payload.length) };
+      return { ok: false, error: MgmtBadPayloadLength('0', lengthSubject(action, tlv.mid), tlv.payload.length) };
     case TlvStatus.BAD_ACTION:
       return { ok: false, error: MgmtBadAction(action, tlv.payload.length) };
     default: {
       const size = mgmtWasm().midSize(tlv.mid);
       const expected = size === -1 ? 'at least 8' : String(size);
-      return { ok: false, error: MgmtBadPayloadLength(expected, midName(tlv.mid), tlv.payload.length) };
+      return { ok: false, error: MgmtBadPayloadLength(expected, lengthSubject(action, tlv.mid), tlv.payload.length) };
     }
   }
 }

@@ -1,6 +1,6 @@
 // Errors of the management protocol layer. Codes are stable: the daemon,
 // sender and orchestrator report them, and scripts key on them.
-import { defineError, Errno } from '../errors.js';
+import { defineError, Errno, IsochronError } from '../errors.js';
 
 // ---- framing (ManagementReader, decodeMessage) ----------------------------
 
@@ -80,10 +80,18 @@ export const MgmtUnknownMid = defineError(
   (mid: number) => `Unrecognized MID ${mid}`,
 );
 
+/** `subject` is "MID X", or "SET of MID X" for a SET request (the C daemon's text). */
 export const MgmtBadPayloadLength = defineError(
   'ISOCHRON_ERR_MGMT_BAD_PAYLOAD_LENGTH',
   Errno.EINVAL,
-  (expected: string, mid: string, got: number) => `Expected ${expected} bytes for MID ${mid}, got ${got}`,
+  (expected: string, subject: string, got: number) => `Expected ${expected} bytes for ${subject}, got ${got}`,
+);
+
+/** A GET/SET of a MID the serving side has no handler for (the C text). */
+export const MgmtUnhandled = defineError(
+  'ISOCHRON_ERR_MGMT_UNHANDLED',
+  Errno.EOPNOTSUPP,
+  (action: 'GET' | 'SET', mid: string) => `Unhandled ${action} for MID ${mid}`,
 );
 
 export const MgmtBadValue = defineError(
@@ -100,13 +108,34 @@ export const MgmtBadLog = defineError(
 
 // ---- request/response (client.ts) -----------------------------------------
 
-export const MgmtRemoteError = defineError(
+const remoteError = defineError(
   'ISOCHRON_ERR_MGMT_REMOTE',
   Errno.EBADMSG,
   (op: string, mid: string, rc: number, extack: string) =>
     `${op} of MID ${mid} failed on the peer: ` +
     (extack ? `Remote error ${rc}: ${extack}` : `Remote error ${rc}`),
 );
+
+/** A GET/SET the peer answered with an empty TLV, with what its GET_ERROR said. */
+export interface MgmtRemoteFailure extends IsochronError {
+  readonly op: string;
+  /** The MID's name, as in the message. */
+  readonly mid: string;
+  /** The peer's (negative) errno. */
+  readonly rc: number;
+  /** The peer's error text ('' if it sent none). */
+  readonly extack: string;
+}
+
+export const MgmtRemoteError = Object.assign(
+  (op: string, mid: string, rc: number, extack: string): MgmtRemoteFailure =>
+    Object.assign(remoteError(op, mid, rc, extack), { op, mid, rc, extack }),
+  { code: remoteError.code, errno: remoteError.errno },
+);
+
+export function isMgmtRemoteError(err: unknown): err is MgmtRemoteFailure {
+  return err instanceof IsochronError && err.code === remoteError.code && typeof (err as Partial<MgmtRemoteFailure>).rc === 'number';
+}
 
 export const MgmtUnexpectedReply = defineError(
   'ISOCHRON_ERR_MGMT_UNEXPECTED_REPLY',

@@ -7,3 +7,4 @@ export { ManagementReader, type ReaderEvent, type ReaderOptions, type AcceptedAc
 export { ManagementClient, type ClientOptions, type ConnectOptions } from './client.js';
 export { responseFor, emptyResponse, getErrorResponse, MidErrorTable } from './server.js';
 export { AF_INET, AF_INET6 } from './ip.js';
+export { dispatchMessage, MgmtOpError, type DispatchIo, type GetResult, type MidOps, type OpsTable } from './dispatch.js';

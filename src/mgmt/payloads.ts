@@ -316,7 +316,7 @@ export function decodeValue<M extends Mid>(mid: M, payload: Uint8Array): MidValu
   if (spec.sem === 'log') return decodeLog(payload) as MidValue<M>;
   const w = mgmtWasm();
   const size = w.kindSize(spec.kind);
-  if (payload.length !== size) throw MgmtBadPayloadLength(String(size), midName(mid), payload.length);
+  if (payload.length !== size) throw MgmtBadPayloadLength(String(size), `MID ${midName(mid)}`, payload.length);
   w.clear(w.ioPtr(), size);
   const view = ioView(size);
   view.set(payload);

@@ -28,9 +28,14 @@ export function getErrorResponse(mid: number, rc: number, extack: string): Buffe
 export class MidErrorTable {
   readonly #errors = new Map<number, { rc: number; extack: string }>();
 
-  /** Records the outcome of a GET/SET: rc 0 clears the entry as the C handler does. */
+  /**
+   * Records the outcome of a GET/SET, as the C handler leaves it: rc and
+   * whatever text the handler wrote. A success normally clears the text,
+   * but a handler that succeeded with a warning (C's link-state query
+   * failure) keeps it next to rc 0.
+   */
   record(mid: Mid, rc: number, extack = ''): void {
-    this.#errors.set(mid, { rc, extack: rc === 0 ? '' : extack });
+    this.#errors.set(mid, { rc, extack });
   }
 
   get(mid: number): { rc: number; extack: string } | undefined {

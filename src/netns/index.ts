@@ -79,6 +79,9 @@ export function execIn(ns: string, cmd: string, args: readonly string[], opts: E
       clearTimeout(timer);
       resolve({ status, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
+    // A child that exits without reading all its input makes the write
+    // fail with EPIPE; its exit status is what the caller wants, not that.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(opts.input ?? '');
   });
 }

@@ -4,7 +4,7 @@
 // we print the same, so logs from both tools read alike
 // (mgmt/orchestrate_omithwts_fail/orch.stderr.txt).
 import { isIsochronError } from '../errors.js';
-import { MgmtRemoteError } from '../mgmt/index.js';
+import { isMgmtRemoteError } from '../mgmt/index.js';
 import { strerror } from '../sys/libc.js';
 
 export interface FailureText {
@@ -16,9 +16,6 @@ export interface FailureText {
 
 const EBADMSG = 74;
 
-/** The text of MgmtRemoteError, taken apart again (the error object carries only its message). */
-const REMOTE = /^(GET|SET) of MID (\w+) failed on the peer: Remote error (-?\d+)(?:: ([\s\S]*))?$/;
-
 function safeStrerror(errnum: number): string {
   try {
     return strerror(errnum);
@@ -29,12 +26,10 @@ function safeStrerror(errnum: number): string {
 
 export function failureText(err: unknown): FailureText {
   if (!isIsochronError(err)) return { preamble: '', detail: err instanceof Error ? err.message : String(err) };
-  const m = err.code === MgmtRemoteError.code ? REMOTE.exec(err.message) : null;
-  if (!m) return { preamble: '', detail: err.message };
-  const [, op, mid, rcText, extack] = m;
-  const rc = Number(rcText);
+  if (!isMgmtRemoteError(err)) return { preamble: '', detail: err.message };
+  const { op, mid, rc, extack } = err;
   const verb = op === 'SET' ? 'update' : 'query';
-  const text = extack !== undefined && extack !== '' ? extack : safeStrerror(Math.abs(rc));
+  const text = extack !== '' ? extack : safeStrerror(Math.abs(rc));
   return {
     preamble: `Failed to ${verb} MID ${mid}: received empty payload in response\nRemote error ${rc}: ${text}\n`,
     detail: safeStrerror(EBADMSG),

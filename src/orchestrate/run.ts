@@ -21,7 +21,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { OrchestrateOptions } from '../cli/options/orchestrate.js';
 import { clockTaiNs } from '../cli/values/clock.js';
 import { IsochronError, isIsochronError } from '../errors.js';
-import { Mid, TestState } from '../mgmt/index.js';
+import { isMgmtRemoteError, Mid, TestState } from '../mgmt/index.js';
 import { kernelTaiOffset } from '../sys/time.js';
 import { formatMac } from '../traffic/mgmt-sequence.js';
 import { formatNs } from '../traffic/schedule.js';
@@ -256,7 +256,9 @@ class Run {
   nodeLost(node: MonitoredNode, err: unknown, while_: string): void {
     const pair = this.pairs.find((p) => p.plan.name === node.pair);
     if (!pair || !isIsochronError(err)) return;
-    this.fail(pair, causedBy(OrchNodeLost, err, node.link.name, while_, failureText(err).detail));
+    // The node's own reason (e.g. its ptp4l is not running), not C's "Bad message".
+    const detail = isMgmtRemoteError(err) && err.extack !== '' ? `Remote error ${err.rc}: ${err.extack}` : failureText(err).detail;
+    this.fail(pair, causedBy(OrchNodeLost, err, node.link.name, while_, detail));
   }
 
   async waitUntilSynced(): Promise<void> {

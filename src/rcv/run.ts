@@ -3,9 +3,9 @@
 // signal), printing what is left in the log unless --quiet.
 import type { RcvOptions } from '../cli/options/rcv.js';
 import { isIsochronError, type IsochronError } from '../errors.js';
+import { interfaceFlags } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { DataPlane } from './data-plane.js';
-import { linkFlags } from './link.js';
 import { Receiver, type Output } from './receiver.js';
 import { prepareReceiver } from './startup.js';
 import { StatsServer, type ListenAddress } from './stats-server.js';
@@ -76,7 +76,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
         sysmon: prep.sysmon,
         linkRunning: () => {
           try {
-            return linkFlags(o.interface).running;
+            return interfaceFlags(o.interface).running;
           } catch (err) {
             out.stderr(`Failed to query port ${o.interface} link state\n`);
             return null;

@@ -4,12 +4,11 @@
 // --omit-hwts), our destination MAC, the stats port.
 import type { RcvOptions } from '../cli/options/rcv.js';
 import { SOF_TIMESTAMPING } from '../sys/constants.js';
-import { interfaceMac } from '../sys/iface.js';
+import { interfaceFlags, interfaceMac } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { formatMac } from '../sys/structs.js';
 import { getTsInfo } from '../sys/tstamp.js';
 import { RcvInterfaceDown, RcvNoPhc, RcvStatsPortRange } from './errors.js';
-import { linkFlags } from './link.js';
 import type { Output } from './receiver.js';
 import { openSysmon, sysmonMethodLine, type Sysmon } from './sync-sources.js';
 import { planReceiverUtcOffset } from './utc.js';
@@ -45,7 +44,7 @@ export function prepareReceiver(o: RcvOptions, out: Output, io: DeviceIoctl = ke
   const statsPort = checkStatsPort(o.statsPort);
   const utc = planReceiverUtcOffset(o.utcTaiOffset);
   if (utc.stderr) out.stderr(utc.stderr);
-  if (!linkFlags(o.interface).up) throw RcvInterfaceDown(o.interface);
+  if (!interfaceFlags(o.interface).up) throw RcvInterfaceDown(o.interface);
   const info = getTsInfo(o.interface, io);
   for (const line of tsInfoWarnings(info.soTimestamping, o.omitHwts)) out.stderr(line);
   let sysmon: Sysmon | null = null;

@@ -100,17 +100,26 @@ export class RecordRing {
     return Atomics.load(this.control, DROPPED);
   }
 
-  /** Consumer: resolves when records are readable or after timeoutMs. */
+  /**
+   * Consumer: resolves with the number of readable records as soon as there
+   * are any, or with 0 once timeoutMs has really elapsed. The wait is re-armed
+   * after any early wake-up, so callers may treat 0 as "nothing for timeoutMs".
+   */
   async waitReadable(timeoutMs: number): Promise<number> {
-    const head = Atomics.load(this.control, HEAD);
-    if (((head - Atomics.load(this.control, TAIL)) | 0) > 0) return this.readable();
-    const res = Atomics.waitAsync(this.control, HEAD, head, timeoutMs);
-    if (res.async) {
-      // A pending waitAsync does not keep Node's event loop alive; the timer does.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([res.value, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-      clearTimeout(timer);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const head = Atomics.load(this.control, HEAD);
+      if (((head - Atomics.load(this.control, TAIL)) | 0) > 0) return this.readable();
+      const left = deadline - performance.now();
+      if (left <= 0) return 0;
+      const res = Atomics.waitAsync(this.control, HEAD, head, left);
+      if (res.async) {
+        // A pending waitAsync does not keep Node's event loop alive; the timer does.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([res.value, new Promise((r) => (timer = setTimeout(r, left)))]);
+        clearTimeout(timer);
+      }
     }
-    return this.readable();
   }
+
 }

@@ -56,7 +56,10 @@ export function openDataSocket(plan: SendPlan, dmac: Buffer, io: SendIo, dev: De
   let socket: DgramSocket;
   let dest: Buffer;
   if (plan.data.kind === 'l2') {
-    socket = PacketSocket.open({ ifname: plan.ifname, ethertype: plan.data.etype, mac: dmac, bufferSize });
+    // Send-only: the sender never reads frames, and queued ones (its own,
+    // looped back on lo) would crowd TX timestamps out of the shared
+    // receive buffer. C binds its sender to the EtherType.
+    socket = PacketSocket.open({ ifname: plan.ifname, ethertype: plan.data.etype, mac: dmac, bufferSize, receive: false });
     dest = encodeSockaddrLl({ protocol: plan.data.etype, ifindex: ifNameToIndex(plan.ifname), addr: dmac });
   } else {
     const d = plan.data.dest;

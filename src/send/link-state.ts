@@ -1,34 +1,23 @@
-// Interface flags through SIOCGIFFLAGS: the C sender asks rtnetlink for
-// IFF_UP (admin state, checked once at start) and IFF_RUNNING (link state,
-// checked by the sync monitor). The ioctl answers the same two bits from the
-// namespace of the socket it is issued on, which is the caller's.
+// The sender's view of the interface flags (src/sys interfaceFlags): the
+// admin state checked once at start and the link state the sync monitor
+// reports, with the sender's own error for an interface it cannot ask
+// about (exit status and text scripts know).
+import { isIsochronError } from '../errors.js';
 import { E } from '../sys/constants.js';
-import { strerror, sysError, withErrno } from '../sys/errors.js';
-import { withControlSocket } from '../sys/iface.js';
+import { strerror, withErrno } from '../sys/errors.js';
+import { interfaceFlags, type InterfaceFlags } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
-import { IFREQ_UNION, makeIfreq } from '../sys/structs.js';
 import { SendInterfaceQuery } from './errors.js';
 
-export const SIOCGIFFLAGS = 0x8913;
-export const IFF_UP = 0x1;
-export const IFF_RUNNING = 0x40;
-
-export interface LinkFlags {
-  up: boolean;
-  running: boolean;
-}
+export type LinkFlags = InterfaceFlags;
 
 export function linkFlags(ifname: string, io: DeviceIoctl = kernelIoctl): LinkFlags {
-  let ifr: Buffer;
   try {
-    ifr = makeIfreq(ifname);
+    return interfaceFlags(ifname, io);
   } catch (err) {
-    throw withErrno(SendInterfaceQuery(ifname, (err as Error).message), E.EINVAL);
+    if (!isIsochronError(err)) throw err;
+    if (err.code === 'ISOCHRON_ERR_NO_SUCH_INTERFACE') throw withErrno(SendInterfaceQuery(ifname, strerror(E.ENODEV)), E.ENODEV);
+    if (err.code === 'ISOCHRON_ERR_IFNAME_TOO_LONG') throw withErrno(SendInterfaceQuery(ifname, err.message), E.EINVAL);
+    throw err;
   }
-  const errnum = withControlSocket((fd) => io(fd, SIOCGIFFLAGS, ifr));
-  if (errnum === E.ENODEV) throw withErrno(SendInterfaceQuery(ifname, strerror(errnum)), errnum);
-  if (errnum) throw sysError(`ioctl(SIOCGIFFLAGS, ${ifname})`, errnum);
-  const flags = ifr.readUInt16LE(IFREQ_UNION);
-  return { up: (flags & IFF_UP) !== 0, running: (flags & IFF_RUNNING) !== 0 };
 }
-

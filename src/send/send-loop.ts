@@ -26,12 +26,15 @@ import { SENT_SLOTS, toWire, type LoopResult } from './tasks.js';
 export const SLEEP_SLICE_NS = 50_000_000;
 
 export interface SendLoopParams {
+  /** Frame template: copied once into the socket's native TX buffer, then stamped in place. */
   frame: Uint8Array;
   headerOffset: number;
   numFrames: number;
+  /** scheduled(1); wakeup(k) = firstScheduled + (k-1)*cycle - advance. */
   firstScheduled: bigint;
   cycleTime: bigint;
   advanceTime: bigint;
+  /** Put scheduled(k) in an SCM_TXTIME cmsg. */
   txtime: boolean;
 }
 

@@ -4,29 +4,21 @@
 // never travels this way; it goes through the RecordRings.
 import { IsochronError, isIsochronError } from '../errors.js';
 import type { ThreadPlan } from './plan.js';
+import type { SendLoopParams } from './send-loop.js';
 
 /** Sender ring record: seqid, scheduled, wakeup (int64 words). */
 export const SENT_SLOTS = 3;
 /** TX timestamp ring record: key, type, sw, hw, txtime dropped, txtime code. */
 export const TXTS_SLOTS = 6;
 
-export interface SenderTask {
+/** The send loop's own parameters (frame, schedule) are SendLoopParams. */
+export interface SenderTask extends SendLoopParams {
   kind: 'send';
   /** The data socket (owned by the main thread; the worker only borrows it). */
   fd: number;
   /** sockaddr for msg_name. */
   dest: Uint8Array;
   bufferSize: number;
-  /** Frame template: copied once into the socket's native TX buffer, then stamped in place. */
-  frame: Uint8Array;
-  headerOffset: number;
-  numFrames: number;
-  /** scheduled(1); wakeup(k) = firstScheduled + (k-1)*cycle - advance. */
-  firstScheduled: bigint;
-  cycleTime: bigint;
-  advanceTime: bigint;
-  /** Put scheduled(k) in an SCM_TXTIME cmsg. */
-  txtime: boolean;
   thread: ThreadPlan;
   ring: SharedArrayBuffer;
   control: SharedArrayBuffer;

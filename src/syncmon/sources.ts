@@ -28,6 +28,12 @@ export interface SyncSourcesOptions {
   localPath?: string;
   /** Per ptp4l request (default 1000 ms). */
   timeoutMs?: number;
+  /**
+   * An open ptp4l client to ask instead of opening one at the first query
+   * (the daemon opens it when asked to enable ptpmon); it stays its owner's:
+   * close() leaves it open.
+   */
+  ptpmon?: PtpmonClient;
 }
 
 export interface SyncSources {
@@ -50,6 +56,7 @@ export function createSyncSources(o: SyncSourcesOptions): SyncSources {
   let client: PtpmonClient | null = null;
   let closed = false;
   const ptpmon = (): PtpmonClient => {
+    if (o.ptpmon) return o.ptpmon;
     if (!client || closed) {
       closed = false;
       client = PtpmonClient.open({

@@ -20,8 +20,12 @@ export const NUM_SYNC_CHECKS = 3;
 export interface SyncmonNodeSpec {
   name: string;
   role: 'send' | 'rcv';
-  /** Link running? Throws (after printing its own line) when it cannot be known. */
-  link: () => Promise<boolean>;
+  /**
+   * Link running? 'unknown' when the node could not tell (a remote node's
+   * PORT_LINK_STATE 0): not running, and no line printed, as in C. Throws
+   * (after printing its own line) when it cannot be asked.
+   */
+  link: () => Promise<boolean | 'unknown'>;
   /** null: --omit-sync (or --omit-remote-sync for the receiver): link state only. */
   sync: { probe: SyncProbe; threshold: bigint } | null;
   /** The sender's receiver node, for the two-node offsets line. */
@@ -43,13 +47,14 @@ export interface SyncCheck {
 
 interface Node {
   spec: SyncmonNodeSpec;
-  running: boolean | null;
+  running: boolean | 'unknown' | null;
   sync: SyncNodeState | null;
 }
 
 export class Syncmon {
-  readonly #nodes: Node[];
+  #nodes: Node[];
   #sameGm: boolean;
+  #failedNode: string | null = null;
   readonly numChecks: number;
 
   constructor(
@@ -73,19 +78,39 @@ export class Syncmon {
     return this.#nodes.find((n) => n.spec.name === name)?.sync ?? null;
   }
 
+  /** The node whose query failed in the last check (null when the check was made). */
+  get failedNode(): string | null {
+    return this.#failedNode;
+  }
+
+  /**
+   * Stops watching some nodes (an orchestrator whose node failed carries on
+   * with the others; C never drops one). Whether the rest follow one
+   * grandmaster is worked out again, without new lines.
+   */
+  drop(names: readonly string[]): void {
+    this.#nodes = this.#nodes.filter((n) => !names.includes(n.spec.name));
+    const syncing = this.#nodes.filter((n) => n.sync).map((n) => n.sync as SyncNodeState);
+    this.#sameGm = syncing.every((s) => s.gm.equals(syncing[0].gm));
+  }
+
   async check(): Promise<SyncCheck> {
     let anyDown = false;
     let transient = false;
     let allDone = true;
+    this.#failedNode = null;
     for (const node of this.#nodes) {
       try {
         const running = await node.spec.link();
-        if (running !== node.running) this.io.out(`Link state of node ${node.spec.name} is ${running ? 'running' : 'down'}\n`);
+        if (running !== node.running && running !== 'unknown') {
+          this.io.out(`Link state of node ${node.spec.name} is ${running ? 'running' : 'down'}\n`);
+        }
         node.running = running;
       } catch (failure) {
+        this.#failedNode = node.spec.name;
         return { ok: false, within3x: false, failure };
       }
-      if (!node.running) anyDown = true;
+      if (node.running !== true) anyDown = true;
       if (!node.sync || !node.spec.sync) continue;
       try {
         const snap = await node.spec.sync.probe();
@@ -93,6 +118,7 @@ export class Syncmon {
         for (const l of lines) this.io.out(l);
         if (gmChanged) this.#compareGrandmasters();
       } catch (failure) {
+        this.#failedNode = node.spec.name;
         return { ok: false, within3x: false, failure };
       }
       if (node.sync.transientPortState) transient = true;

@@ -95,11 +95,16 @@ export const SO_EE_ORIGIN_TXTIME = 6;
 export const SO_EE_CODE_TXTIME_INVALID_PARAM = 1;
 export const SO_EE_CODE_TXTIME_MISSED = 2;
 
+export const SIOCGIFFLAGS = 0x8913;
 export const SIOCGIFHWADDR = 0x8927;
 export const SIOCETHTOOL = 0x8946;
 export const SIOCSHWTSTAMP = 0x89b0;
 export const SIOCGHWTSTAMP = 0x89b1;
 export const ETHTOOL_GET_TS_INFO = 0x41;
+
+/** linux/if.h `IFF_*` bits of ifr_flags (SIOCGIFFLAGS). */
+export const IFF_UP = 0x1;
+export const IFF_RUNNING = 0x40;
 
 export const PTP_MAX_SAMPLES = 25;
 /** _IOW('=', 5, struct ptp_sys_offset) with sizeof == 832. */

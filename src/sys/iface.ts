@@ -1,5 +1,6 @@
-// Interface lookups: index by name, MAC address (SIOCGIFHWADDR).
-import { AF_INET, E, SIOCGIFHWADDR, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
+// Interface lookups: index by name, MAC address (SIOCGIFHWADDR), admin and
+// link state (SIOCGIFFLAGS).
+import { AF_INET, E, IFF_RUNNING, IFF_UP, SIOCGIFFLAGS, SIOCGIFHWADDR, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
 import { NoSuchInterface, sysError, withErrno } from './errors.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import { lastErrno, libc } from './libc.js';
@@ -33,4 +34,26 @@ export function interfaceMac(ifname: string, io: DeviceIoctl = kernelIoctl): Buf
   if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
   if (errnum) throw sysError(`ioctl(SIOCGIFHWADDR, ${ifname})`, errnum);
   return Buffer.from(ifr.subarray(IFREQ_UNION + 2, IFREQ_UNION + 8));
+}
+
+export interface InterfaceFlags {
+  /** Administratively up (`ip link set IF up`): IFF_UP. */
+  up: boolean;
+  /** Operationally up (carrier, as the kernel's link watch last saw it): IFF_RUNNING. */
+  running: boolean;
+}
+
+/**
+ * The interface's admin and link state. C asks rtnetlink for the same two
+ * bits; one ioctl on a socket of the caller's namespace answers them too.
+ * Throws ISOCHRON_ERR_IFNAME_TOO_LONG, ISOCHRON_ERR_NO_SUCH_INTERFACE (ENODEV)
+ * or a system error.
+ */
+export function interfaceFlags(ifname: string, io: DeviceIoctl = kernelIoctl): InterfaceFlags {
+  const ifr = makeIfreq(ifname);
+  const errnum = withControlSocket((fd) => io(fd, SIOCGIFFLAGS, ifr));
+  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum) throw sysError(`ioctl(SIOCGIFFLAGS, ${ifname})`, errnum);
+  const flags = ifr.readUInt16LE(IFREQ_UNION);
+  return { up: (flags & IFF_UP) !== 0, running: (flags & IFF_RUNNING) !== 0 };
 }

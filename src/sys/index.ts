@@ -11,7 +11,7 @@ export { PacketSocket, type PacketSocketOptions } from './packet.js';
 export { UdpSocket, type UdpSocketOptions } from './udp.js';
 export { UnixDgramSocket } from './unix.js';
 export { listenTcp, connectTcp, type TcpListenOptions, type TcpConnectOptions } from './tcp.js';
-export { ifNameToIndex, interfaceMac } from './iface.js';
+export { ifNameToIndex, interfaceMac, interfaceFlags, type InterfaceFlags } from './iface.js';
 export * from './tstamp.js';
 export * from './time.js';
 export * from './sched.js';

@@ -25,6 +25,16 @@ export interface PacketSocketOptions extends DgramOptions {
   ethertype?: number;
   /** Destination MAC kept in the bound sockaddr_ll, as isochron does. */
   mac?: string | Uint8Array;
+  /**
+   * false: a send-only socket. It is opened and bound with protocol 0, which
+   * hooks it into no receive path, so it never queues a frame; sends name
+   * the EtherType in their sockaddr_ll (`dest`). A socket bound to its
+   * EtherType would also receive its own frames looped back (on `lo`, or
+   * any peer sending that EtherType), and an unread receive queue fills the
+   * receive buffer the error queue shares: TX timestamps are then dropped.
+   * Default true.
+   */
+  receive?: boolean;
 }
 
 const htons = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
@@ -41,18 +51,22 @@ export class PacketSocket extends DgramSocket {
     this.ethertype = opts.ethertype ?? ETH_P_ALL;
   }
 
-  /** socket(AF_PACKET, SOCK_RAW, htons(ethertype)), SO_BINDTODEVICE, bind(sockaddr_ll). Needs CAP_NET_RAW. */
+  /**
+   * socket(AF_PACKET, SOCK_RAW, htons(ethertype)), SO_BINDTODEVICE,
+   * bind(sockaddr_ll); protocol 0 in both for a send-only socket. Needs
+   * CAP_NET_RAW.
+   */
   static open(opts: PacketSocketOptions): PacketSocket {
     const ifindex = ifNameToIndex(opts.ifname);
     const ethertype = opts.ethertype ?? ETH_P_ALL;
     const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
-    const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ethertype), 'socket(AF_PACKET, SOCK_RAW)');
+    const bound = opts.receive === false ? 0 : ethertype;
+    const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(bound), 'socket(AF_PACKET, SOCK_RAW)');
     const sock = new PacketSocket(fd, opts, ifindex);
     try {
       sock.bindToDevice(opts.ifname);
-      const sll = encodeSockaddrLl({ protocol: ethertype, ifindex, addr: mac });
-      check(libc().bind(fd, sll, SIZEOF.sockaddr_ll), `bind(AF_PACKET, ${opts.ifname})`);
-      sock.dest = sll;
+      check(libc().bind(fd, encodeSockaddrLl({ protocol: bound, ifindex, addr: mac }), SIZEOF.sockaddr_ll), `bind(AF_PACKET, ${opts.ifname})`);
+      sock.dest = encodeSockaddrLl({ protocol: ethertype, ifindex, addr: mac });
     } catch (err) {
       sock.close();
       throw err;

@@ -69,10 +69,19 @@ export function pollFd(fd: number, events: number, timeoutMs: number): number {
  * watches the fd). Resolves false on timeout.
  */
 export function waitReadable(fd: number, timeoutMs: number): Promise<boolean> {
+  return waitPoll(fd, { readable: true }, timeoutMs);
+}
+
+/** Like waitReadable, for writability (a non-blocking connect() completing). */
+export function waitWritable(fd: number, timeoutMs: number): Promise<boolean> {
+  return waitPoll(fd, { writable: true }, timeoutMs);
+}
+
+function waitPoll(fd: number, events: { readable: true } | { writable: true }, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     // koffi passes (status, events); its typings declare (events) only.
-    const handle = koffi.node.poll(fd, { readable: true }, (() => finish(true)) as never);
+    const handle = koffi.node.poll(fd, events, (() => finish(true)) as never);
     const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
     function finish(ok: boolean): void {
       if (done) return;

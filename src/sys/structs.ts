@@ -4,6 +4,7 @@
 // also listed in docs/syscalls.md.
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNIX, ETH_ALEN, IFNAMSIZ } from './constants.js';
 import { InterfaceNameTooLong, InvalidSysArgument } from './errors.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../net/ip-address.js';
 
 export const SIZEOF = {
   timespec: 16,
@@ -140,37 +141,15 @@ export interface InetAddress {
 }
 
 function ipv4Bytes(address: string): Buffer {
-  const parts = address.split('.');
-  const ok = parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-  if (!ok) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv4 address`);
-  return Buffer.from(parts.map(Number));
+  const bytes = parseIpv4(address);
+  if (!bytes) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv4 address`);
+  return bytes;
 }
 
 function ipv6Bytes(address: string): Buffer {
-  let text = address;
-  const out = Buffer.alloc(16);
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  let tail: Buffer | undefined;
-  if (v4) {
-    tail = ipv4Bytes(v4[1]);
-    text = `${text.slice(0, v4.index)}0:0`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
-  const group = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
-    return parseInt(g, 16);
-  }));
-  const head = group(halves[0]);
-  const rest = halves.length === 2 ? group(halves[1]) : [];
-  const total = head.length + rest.length;
-  if ((halves.length === 1 && total !== 8) || total > (halves.length === 2 ? 7 : 8)) {
-    throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
-  }
-  const groups = [...head, ...new Array<number>(8 - total).fill(0), ...rest];
-  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
-  if (tail) tail.copy(out, 12);
-  return out;
+  const bytes = parseIpv6(address);
+  if (!bytes) throw InvalidSysArgument(`${JSON.stringify(address)} is not an IPv6 address`);
+  return bytes;
 }
 
 export function encodeSockaddrIn(addr: InetAddress): Buffer {
@@ -189,36 +168,12 @@ export function encodeSockaddrIn(addr: InetAddress): Buffer {
   return b;
 }
 
-function formatIpv6(bytes: Buffer): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
-  // Longest run of zero groups (length >= 2) becomes "::", as inet_ntop does.
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
-}
-
 /** Decodes sockaddr_in / sockaddr_in6; null for other families. */
 export function decodeSockaddrIn(b: Buffer): InetAddress | null {
   if (b.length < 2) return null;
   const family = b.readUInt16LE(0);
   if (family === AF_INET && b.length >= SIZEOF.sockaddr_in) {
-    return { family: 4, address: Array.from(b.subarray(4, 8)).join('.'), port: b.readUInt16BE(2) };
+    return { family: 4, address: formatIpv4(b.subarray(4, 8)), port: b.readUInt16BE(2) };
   }
   if (family === AF_INET6 && b.length >= SIZEOF.sockaddr_in6) {
     return {

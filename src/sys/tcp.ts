@@ -10,9 +10,8 @@
 // Node takes ownership of the fd in both cases (it closes it).
 import { AF_INET, AF_INET6, E, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
-import koffi from 'koffi';
 import { lastErrno, libc } from './libc.js';
-import { Socket, check, openSocketFd } from './socket.js';
+import { Socket, check, openSocketFd, waitWritable } from './socket.js';
 import { encodeSockaddrIn } from './structs.js';
 
 export interface TcpListenOptions {
@@ -78,17 +77,3 @@ function familyDomain(family: 4 | 6): number {
   throw InvalidSysArgument(`TCP family must be 4 or 6, got ${String(family)}`);
 }
 
-function waitWritable(fd: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let done = false;
-    const handle = koffi.node.poll(fd, { writable: true }, (() => finish(true)) as never);
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    function finish(ok: boolean): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      handle.close();
-      resolve(ok);
-    }
-  });
-}

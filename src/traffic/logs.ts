@@ -7,11 +7,11 @@
 //
 // Record k belongs to seqid k + 1. Hot-path methods return status codes
 // instead of throwing; the loop decides what is fatal (see the spec).
+import { RCV_RECORD_SIZE, SEND_RECORD_SIZE } from '../dat/layout.js';
 import { LogCountTooLarge } from './errors.js';
 import { checkTxHwts, formatNs, utcToTai, type TxCheck } from './schedule.js';
 
-export const SEND_RECORD_SIZE = 48;
-export const RCV_RECORD_SIZE = 32;
+export { RCV_RECORD_SIZE, SEND_RECORD_SIZE };
 
 const S_SEQID = 0;
 const S_SCHEDULED = 8;

@@ -14,50 +14,25 @@
 // and GM_CLOCK_IDENTITY. If the monitor sees sync lost, C prints "Sync lost
 // during the test, repeating", collects the log without saving it, closes
 // everything and starts over on a new connection.
+import { Mid, isKnownMid, midName } from '../mgmt/ids.js';
+import { payloadSize } from '../mgmt/payloads.js';
+import { formatMac } from '../sys/structs.js';
 
-export const Mid = {
-  LOG: 0,
-  SYSMON_OFFSET: 1,
-  PTPMON_OFFSET: 2,
-  UTC_OFFSET: 3,
-  PORT_STATE: 4,
-  GM_CLOCK_IDENTITY: 5,
-  PACKET_COUNT: 6,
-  DESTINATION_MAC: 7,
-  L2_ENABLED: 33,
-  L4_ENABLED: 34,
-  PORT_LINK_STATE: 42,
-} as const;
-export type SenderMid = (typeof Mid)[keyof typeof Mid];
+export { Mid };
 
-const MID_NAMES: Record<SenderMid, string> = {
-  0: 'LOG',
-  1: 'SYSMON_OFFSET',
-  2: 'PTPMON_OFFSET',
-  3: 'UTC_OFFSET',
-  4: 'PORT_STATE',
-  5: 'GM_CLOCK_IDENTITY',
-  6: 'PACKET_COUNT',
-  7: 'DESTINATION_MAC',
-  33: 'L2_ENABLED',
-  34: 'L4_ENABLED',
-  42: 'PORT_LINK_STATE',
-};
-
-/** Payload size of the reply C insists on (it reads exactly this much); null for LOG. */
-const REPLY_SIZE: Record<SenderMid, number | null> = {
-  0: null,
-  1: 24,
-  2: 8,
-  3: 2,
-  4: 1,
-  5: 8,
-  6: 8,
-  7: 8,
-  33: 4,
-  34: 4,
-  42: 4,
-};
+/** The ids the sender asks its receiver about. */
+export type SenderMid =
+  | typeof Mid.LOG
+  | typeof Mid.SYSMON_OFFSET
+  | typeof Mid.PTPMON_OFFSET
+  | typeof Mid.UTC_OFFSET
+  | typeof Mid.PORT_STATE
+  | typeof Mid.GM_CLOCK_IDENTITY
+  | typeof Mid.PACKET_COUNT
+  | typeof Mid.DESTINATION_MAC
+  | typeof Mid.L2_ENABLED
+  | typeof Mid.L4_ENABLED
+  | typeof Mid.PORT_LINK_STATE;
 
 export interface MgmtRequest {
   action: 'GET' | 'SET';
@@ -65,7 +40,7 @@ export interface MgmtRequest {
   name: string;
   /** TLV payload (empty for GET). */
   payload: Uint8Array;
-  /** Payload length the RESPONSE must carry; null = LOG (4 + 4 + buf_len). */
+  /** Payload length the RESPONSE must carry (C reads exactly this much); null = LOG (4 + 4 + buf_len). */
   replyLength: number | null;
 }
 
@@ -100,11 +75,11 @@ export interface SenderMgmtInput {
 }
 
 function get(mid: SenderMid): MgmtRequest {
-  return { action: 'GET', mid, name: MID_NAMES[mid], payload: new Uint8Array(0), replyLength: REPLY_SIZE[mid] };
+  return { action: 'GET', mid, name: midName(mid), payload: new Uint8Array(0), replyLength: payloadSize(mid) };
 }
 
 function set(mid: SenderMid, payload: Uint8Array): MgmtRequest {
-  return { action: 'SET', mid, name: MID_NAMES[mid], payload, replyLength: payload.length };
+  return { action: 'SET', mid, name: midName(mid), payload, replyLength: payload.length };
 }
 
 /** u8 flag + 3 zero bytes (isochron_feature_enabled). */
@@ -210,7 +185,7 @@ function matchesRequest(want: MgmtRequest, got: ObservedRequest): boolean {
 
 function describe(r: ObservedRequest | MgmtRequest | undefined): string {
   if (!r) return 'end of conversation';
-  const name = (MID_NAMES as Record<number, string>)[r.mid] ?? `MID ${r.mid}`;
+  const name = isKnownMid(r.mid) ? midName(r.mid) : `MID ${r.mid}`;
   return `${r.action} ${name}`;
 }
 
@@ -243,9 +218,7 @@ export function matchSenderRequests(phases: MgmtPhase[], observed: ObservedReque
 // ------------------------------------------------------------ stdout
 
 /** C's mac_addr_sprintf: lower-case, colon-separated. */
-export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
-}
+export { formatMac };
 
 /**
  * What `isochron send` prints on stdout during a run where every link is up

@@ -3,22 +3,9 @@
 // (default advance time applied, L4 frame size reduced), not the
 // operational ones: base_time is the --base-time given, not the rolled
 // forward one, and nothing records the session start.
+import { DAT_LOG_VERSION, DatFlags, HEADER_SIZE, RCV_RECORD_SIZE, SEND_RECORD_SIZE, type DatHeader } from '../dat/layout.js';
 import { payloadLength, type Transport } from './frame.js';
-import { RCV_RECORD_SIZE, SEND_RECORD_SIZE } from './logs.js';
 import { resolveSchedule, type ScheduleOptions } from './schedule.js';
-
-export const DAT_LOG_VERSION = 4;
-export const DAT_HEADER_SIZE = 96;
-
-export const DatFlag = {
-  OMIT_SYNC: 1 << 0,
-  DO_TS: 1 << 1,
-  TAPRIO: 1 << 2,
-  TXTIME: 1 << 3,
-  DEADLINE: 1 << 4,
-  /** omit-hwts branch only; master's report ignores it. */
-  OMIT_HWTS: 1 << 5,
-} as const;
 
 /** The subset of `isochron send` options that shape the session and its file. */
 export interface SessionOptions extends ScheduleOptions {
@@ -37,30 +24,16 @@ export interface SessionOptions extends ScheduleOptions {
 }
 
 /** Header fields of a .dat file (log version 4), as numbers/bigints before encoding. */
-export interface DatHeaderFields {
-  version: number;
-  packetCount: number;
-  frameSize: number;
-  flags: number;
-  baseTime: bigint;
-  advanceTime: bigint;
-  shiftTime: bigint;
-  cycleTime: bigint;
-  windowSize: bigint;
-  sendLogStart: bigint;
-  rcvLogStart: bigint;
-  sendLogSize: number;
-  rcvLogSize: number;
-}
+export type DatHeaderFields = DatHeader;
 
 export function sessionFlags(o: Pick<SessionOptions, 'omitSync' | 'noTs' | 'taprio' | 'txtime' | 'deadline' | 'omitHwts'>): number {
   let f = 0;
-  if (o.omitSync) f |= DatFlag.OMIT_SYNC;
-  if (!o.noTs) f |= DatFlag.DO_TS;
-  if (o.taprio) f |= DatFlag.TAPRIO;
-  if (o.txtime) f |= DatFlag.TXTIME;
-  if (o.deadline) f |= DatFlag.DEADLINE;
-  if (o.omitHwts) f |= DatFlag.OMIT_HWTS;
+  if (o.omitSync) f |= DatFlags.OMIT_SYNC;
+  if (!o.noTs) f |= DatFlags.DO_TS;
+  if (o.taprio) f |= DatFlags.TAPRIO;
+  if (o.txtime) f |= DatFlags.TXTIME;
+  if (o.deadline) f |= DatFlags.DEADLINE;
+  if (o.omitHwts) f |= DatFlags.OMIT_HWTS;
   return f;
 }
 
@@ -82,8 +55,8 @@ export function sessionHeader(o: SessionOptions, rcvLogBytes: number): DatHeader
     shiftTime: s.shiftTime,
     cycleTime: s.cycleTime,
     windowSize: s.windowSize,
-    sendLogStart: BigInt(DAT_HEADER_SIZE),
-    rcvLogStart: BigInt(DAT_HEADER_SIZE + sendLogSize),
+    sendLogStart: BigInt(HEADER_SIZE),
+    rcvLogStart: BigInt(HEADER_SIZE + sendLogSize),
     sendLogSize: sendLogSize >>> 0,
     rcvLogSize: rcvLogBytes >>> 0,
   };

@@ -25,7 +25,7 @@ export interface FakeNicOptions {
 }
 
 /** A NIC that answers ETHTOOL_GET_TS_INFO and SIOC[GS]HWTSTAMP like a PTP-capable driver. */
-export function fakeNic(opts: FakeNicOptions): DeviceIoctl & { config: HwTstampConfig; calls: number[] } {
+export function fakeNic(opts: FakeNicOptions): DeviceIoctl & { readonly config: HwTstampConfig; readonly calls: number[] } {
   const state = { config: { flags: 0, txType: 0, rxFilter: 0 } as HwTstampConfig, calls: [] as number[] };
   const io = (_fd: number, request: number, arg: Buffer, data?: Buffer): number => {
     state.calls.push(request);
@@ -57,7 +57,11 @@ export function fakeNic(opts: FakeNicOptions): DeviceIoctl & { config: HwTstampC
         return E.ENOTTY;
     }
   };
-  return Object.assign(io, state);
+  // Live views of the state: `config` is replaced on every SIOCSHWTSTAMP.
+  return Object.defineProperties(io, {
+    config: { get: () => state.config, enumerable: true },
+    calls: { get: () => state.calls, enumerable: true },
+  }) as DeviceIoctl & { readonly config: HwTstampConfig; readonly calls: number[] };
 }
 
 export interface FakePhcOptions {

@@ -1,22 +1,13 @@
 // `isochron rcv`: the C option table (omit-hwts branch, -Y last) and the
 // checks and defaults C applies before touching the system. Unlike send,
 // rcv applies its defaults after parsing, so an explicit 0 means "default".
-import type { OptionSpec, VerbSpec } from '../spec.js';
-import { HELP_OPTION, IFNAME_LIMIT, UDS_LIMIT } from '../spec.js';
+import type { VerbSpec } from '../spec.js';
+import { HELP_OPTION, IFNAME_LIMIT, opt, UDS_LIMIT } from '../spec.js';
 import type { ResolvedOptions } from '../resolve.js';
 import type { IpAddress } from '../values/index.js';
 import { isZeroMac } from '../values/mac.js';
 import { invalidCombination } from '../errors.js';
 import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from './send.js';
-
-const opt = (short: string, long: string, key: string, kind: OptionSpec['kind'], limit?: number): OptionSpec => ({
-  short,
-  long,
-  key,
-  kind,
-  optional: true,
-  ...(limit === undefined ? {} : { limit }),
-});
 
 export const RCV_SPEC: VerbSpec = {
   usageName: 'isochron-rcv',

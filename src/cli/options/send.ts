@@ -3,21 +3,12 @@
 // (isochron_send_interpret_args), in the same order with the same messages.
 // Integers stay bigint: the C values are 64-bit and wrap or truncate later,
 // where the wire or kernel field is known.
-import type { OptionSpec, VerbSpec } from '../spec.js';
-import { HELP_OPTION, IFNAME_LIMIT, PATH_LIMIT, UDS_LIMIT } from '../spec.js';
+import type { VerbSpec } from '../spec.js';
+import { HELP_OPTION, IFNAME_LIMIT, opt, PATH_LIMIT, UDS_LIMIT } from '../spec.js';
 import type { ResolvedOptions } from '../resolve.js';
 import type { IpAddress } from '../values/index.js';
 import { isZeroMac } from '../values/mac.js';
 import { invalidCombination } from '../errors.js';
-
-const opt = (short: string, long: string, key: string, kind: OptionSpec['kind'], limit?: number): OptionSpec => ({
-  short,
-  long,
-  key,
-  kind,
-  optional: true,
-  ...(limit === undefined ? {} : { limit }),
-});
 
 export const SEND_SPEC: VerbSpec = {
   usageName: 'isochron-send',
