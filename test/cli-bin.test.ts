@@ -1,10 +1,10 @@
 // The installed command as users start it: through the shebang of an npm
-// bin symlink (argv[0] is lost, the symlink's name must still dispatch), a
-// verb that is not built yet, and a report run reaching runReport.
+// bin symlink (argv[0] is lost, the symlink's name must still dispatch), and
+// a report run reaching runReport.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -12,7 +12,6 @@ import { cliEntry, vectorsDir } from './helpers/paths.js';
 import { renderUsage } from '../src/cli/spec.js';
 import { REPORT_SPEC } from '../src/cli/options/report.js';
 import { topLevelUsage } from '../src/cli/parse.js';
-import { VERB_NAMES, isPending, type VerbName } from '../src/cli/verbs.js';
 
 test('an npm-style isochron-report symlink run through its shebang dispatches to report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'isochron-bin-'));
@@ -27,39 +26,6 @@ test('an npm-style isochron-report symlink run through its shebang dispatches to
     const bare = spawnSync(link, [], { encoding: 'utf8' });
     assert.equal(bare.stderr, topLevelUsage());
     assert.equal(bare.status, 22);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-// Arguments that pass each verb's checks without touching the system.
-const VALID_ARGS: Record<VerbName, (dir: string) => string[]> = {
-  daemon: () => ['--stats-port', '5040'],
-  orchestrate: (dir) => {
-    const ini = join(dir, 'o.ini');
-    writeFileSync(ini, '[A]\n');
-    return ['-F', ini];
-  },
-  send: () => ['-i', 'lo', '-c', '0.001', '-s', '64', '-o', '-n', '1', '-d', '1:2:3:4:5:6'],
-  rcv: () => ['-i', 'lo'],
-  report: () => ['-F', 'none.dat'],
-};
-
-test('a verb that is not built yet says so with a stable code and status', async (t) => {
-  const verb = VERB_NAMES.find(isPending);
-  if (verb === undefined) {
-    t.skip('every verb is implemented');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'isochron-bin-'));
-  try {
-    const res = await runCli([verb, ...VALID_ARGS[verb](dir)]);
-    assert.equal(res.stdout.length, 0);
-    assert.equal(
-      res.stderr.toString(),
-      `isochron ${verb}: not implemented yet in this build (ISOCHRON_ERR_NOT_IMPLEMENTED)\n`,
-    );
-    assert.equal(res.status, 218);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

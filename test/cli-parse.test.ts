@@ -12,7 +12,7 @@ import { scanArgs } from '../src/cli/scan.js';
 import { collectWithSade } from '../src/cli/sade-program.js';
 import { programNameFrom } from '../src/cli/program-name.js';
 import { packageVersion } from '../src/cli/version.js';
-import { VERBS, VERB_SPECS, VERB_NAMES, isVerbName, isPending } from '../src/cli/verbs.js';
+import { VERB_SPECS, VERB_NAMES, isVerbName } from '../src/cli/verbs.js';
 import { renderUsage, HELP_OPTION } from '../src/cli/spec.js';
 import { formatMac } from '../src/cli/values/mac.js';
 import { IsochronError } from '../src/errors.js';
@@ -298,18 +298,6 @@ test('report: ReportOptions with C defaults and strtoul start/stop', () => {
   assert.equal(opts(['--start', 'abc'])?.['start' as never], 0);
   assert.equal(exitOf(planCommandLine('isochron', ['report', '-a', 'x'.repeat(255)], ctx)).status, 222);
   assert.equal(exitOf(planCommandLine('isochron', ['report', '-f', 'x'.repeat(4095)], ctx)).status, 222);
-});
-
-test('verb table: unbuilt verbs reject with ISOCHRON_ERR_NOT_IMPLEMENTED', async (t) => {
-  const pendingVerbs = VERB_NAMES.filter(isPending);
-  if (pendingVerbs.length === 0) t.skip('every verb is implemented');
-  assert.equal(isPending('report'), false);
-  for (const verb of pendingVerbs) {
-    await assert.rejects(
-      (VERBS[verb].run as (o: unknown) => Promise<number>)({}),
-      (err: unknown) => err instanceof IsochronError && err.code === 'ISOCHRON_ERR_NOT_IMPLEMENTED' && err.exitStatus === 218,
-    );
-  }
 });
 
 test('sade stays strict: a key it was not told about throws instead of exiting', () => {

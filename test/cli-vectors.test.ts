@@ -12,9 +12,7 @@
 // - a case recorded "inside netns NAME" runs inside a namespace pair this
 //   test creates (and deletes) with the README's topology: vxa
 //   10.199.0.1 02:00:00:00:0a:01 in the first namespace (vecA), vxb
-//   10.199.0.2 02:00:00:00:0b:02 in the second (vecB);
-// - cases whose run needs a verb we have not built yet (our own
-//   ISOCHRON_ERR_NOT_IMPLEMENTED error) are skipped with that reason.
+//   10.199.0.2 02:00:00:00:0b:02 in the second (vecB).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -106,10 +104,6 @@ for (const c of cases) {
     }
     const res = await runCase(c);
     const stderr = res.stderr.toString('utf8');
-    if (stderr.includes('ISOCHRON_ERR_NOT_IMPLEMENTED')) {
-      t.skip(`needs a verb that is not implemented yet (${c.binary ?? 'C'} recording): ${stderr.trim()}`);
-      return;
-    }
     assert.deepEqual(res.stdout, recorded(c, 'stdout'), 'stdout');
     assert.equal(stderr, expectedStderr(c), 'stderr');
     assert.equal(res.status, c.exit_code, 'exit status');

@@ -308,10 +308,16 @@ test('listening: port in use, explicit IPv4 and IPv6 addresses', async () => {
         err.code === 'ISOCHRON_ERR_DAEMON_LISTEN' && err.errno === -98 && /127\.0\.0\.1 port \d+: Address already in use/.test(err.message),
     );
     const v6 = await DaemonServer.listen({ port: 0, address: { family: 6, address: '::1' }, log: collectingLog() });
-    const p = await RawPeer.connect(v6.address.port, '::1');
-    assert.equal((await p.ask(encodeGet(Mid.CURRENT_CLOCK_TAI))).tlvs[0].mid, Mid.CURRENT_CLOCK_TAI);
-    p.close();
-    await v6.close();
+    try {
+      const p = await RawPeer.connect(v6.address.port, '::1');
+      try {
+        assert.equal((await p.ask(encodeGet(Mid.CURRENT_CLOCK_TAI))).tlvs[0].mid, Mid.CURRENT_CLOCK_TAI);
+      } finally {
+        p.close();
+      }
+    } finally {
+      await v6.close();
+    }
     await assert.rejects(
       DaemonServer.listen({ port: 0, address: { family: 4, address: '127.0.0.1', device: 'nosuchdev0' }, log: collectingLog() }),
       (err: Error & { code?: string }) => err.code === 'ISOCHRON_ERR_DAEMON_LISTEN' && /nosuchdev0/.test(err.message),
@@ -332,4 +338,39 @@ test('SET with an encoder value round-trips: encodeSet and the echo', async () =
     p.close();
     await server.close();
   }
+});
+
+test('a request whose handling throws (a bug) is logged; later requests and the disconnect teardown still run', async (t) => {
+  const { createServer, connect } = await import('node:net');
+  const { Connection } = await import('../src/daemon/connection.js');
+  const handled: number[] = [];
+  let disconnected = 0;
+  const fake = {
+    handle: async (_peer: unknown, msg: { tlvs: { mid: number }[] }) => {
+      handled.push(msg.tlvs[0].mid);
+      if (handled.length === 1) throw new TypeError('handler bug');
+    },
+    disconnected: async () => void disconnected++,
+  };
+  const log = collectingLog();
+  let conn: InstanceType<typeof Connection> | undefined;
+  const server = createServer((s) => {
+    conn = new Connection(1, s, fake as never, log, { partialTimeoutMs: 5000, maxPendingWrite: 1 << 20 });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const sock = connect((server.address() as { port: number }).port, '127.0.0.1');
+  t.after(() => {
+    sock.destroy();
+    conn?.socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  await new Promise<void>((resolve) => sock.once('connect', resolve));
+  sock.write(Buffer.concat([encodeGet(Mid.TEST_STATE), encodeGet(Mid.CURRENT_CLOCK_TAI)]));
+  for (let i = 0; i < 200 && handled.length < 2; i++) await sleep(5);
+  assert.deepEqual(handled, [Mid.TEST_STATE, Mid.CURRENT_CLOCK_TAI]);
+  sock.end();
+  for (let i = 0; i < 200 && conn === undefined; i++) await sleep(5);
+  await conn!.closed;
+  assert.equal(disconnected, 1);
+  assert.match(log.text(), /request failed: handler bug/);
 });

@@ -123,7 +123,11 @@ test('hooks: skipped TLVs, internal errors, the per-request context and an await
   assert.deepEqual(order, ['dispatching', 'sent']);
   assert.deepEqual(seen, ['peer 1']);
   assert.deepEqual(skipped, [4]);
+  // One reply: the SET of the first TLV; the skipped TLV gets none.
+  assert.deepEqual(sent.map((s) => s.mid), [Mid.PRIORITY]);
   await dispatchMessage(request(Action.GET, [{ mid: Mid.VID }]), ops, errors, slowIo, 'peer 2');
+  assert.deepEqual(sent.map((s) => s.mid), [Mid.PRIORITY, Mid.VID]);
+  assert.equal(sent[1].payload.length, 0);
   assert.deepEqual(errors.get(Mid.VID), { rc: -5, extack: `MID ${Mid.VID}: TypeError: boom` });
   // Without the hook a bug is still an answer, not a crash.
   const plain = harness();

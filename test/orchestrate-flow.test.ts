@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeErrorResponse, encodeResponse, Mid, TestState, type ManagementMessage } from '../src/mgmt/index.js';
+import { encodeErrorResponse, encodeResponse, Mid, TestState } from '../src/mgmt/index.js';
 import { MgmtRemoteError, MgmtDisconnected } from '../src/mgmt/errors.js';
 import { readDatFile } from '../src/dat/reader.js';
 import { orchestratePlans, planFromText, runOrchestrate, type OrchestrateDeps } from '../src/orchestrate/run.js';
@@ -61,8 +61,6 @@ const healthy = (): Node => ({
   rcv: genericAnswer({ role: 'receiver' }),
   exec: '-n 10 --omit-sync',
 });
-
-const mids = (reqs: ManagementMessage[]): string[] => reqs.map((m) => `${m.action}:${m.tlvs[0].mid}`);
 
 test('synchronized nodes: 3 sync checks with statistics, CLOCK_TAI read, base time placed and read back', async (t) => {
   const sync = { offset: 20n, portState: 9, gm: '0011223344556677' };

@@ -2,7 +2,7 @@
 // a socket file nobody reads, a peer that stays silent, and a fake peer
 // answering garbage, stale and error replies. Each gives a typed error
 // (never a crash or a hang); the real ptp4l is in ptpmon-ptp4l.test.ts.
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +20,11 @@ const dir = mkdtempSync(join(tmpdir(), 'isochron-ptpmon-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const path = (name: string): string => join(dir, `${name}${n++}`);
+/** Closed after each test, also when an assertion failed (a live fake peer would keep the file running). */
+const opened: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const o of opened.splice(0)) o.close();
+});
 
 /** A fake ptp4l: answers each request with what `reply` makes of it (null: silence). */
 function fakePeer(reply: (req: Buffer) => Buffer[] | null): { path: string; requests: Buffer[]; close(): void } {
@@ -36,21 +41,26 @@ function fakePeer(reply: (req: Buffer) => Buffer[] | null): { path: string; requ
       for (const d of reply(got) ?? []) sock.sendTo(d, clientPathOf.get(p) as string);
     }
   })();
-  return {
+  const peer = {
     path: p,
     requests,
     close: () => {
+      if (!open) return;
       open = false;
       setTimeout(() => sock.close(), 100);
     },
   };
+  opened.push(peer);
+  return peer;
 }
 const clientPathOf = new Map<string, string>();
 
 function client(peer: string, o: Partial<{ timeoutMs: number; domainNumber: number }> = {}): PtpmonClient {
   const localPath = path('client');
   clientPathOf.set(peer, localPath);
-  return PtpmonClient.open({ udsPath: peer, localPath, domainNumber: o.domainNumber ?? 0, transportSpecific: 0, timeoutMs: o.timeoutMs ?? 300 });
+  const c = PtpmonClient.open({ udsPath: peer, localPath, domainNumber: o.domainNumber ?? 0, transportSpecific: 0, timeoutMs: o.timeoutMs ?? 300 });
+  opened.push(c);
+  return c;
 }
 
 const seqOf = (req: Buffer): number => req.readUInt16BE(30);
@@ -226,4 +236,14 @@ test('VLAN uppers resolve to their real device through sysfs', () => {
   } finally {
     rmSync(sys, { recursive: true, force: true });
   }
+});
+
+test('close() while a query waits: the query rejects as closed at once, not after its deadline', async () => {
+  const peer = fakePeer(() => null);
+  const c = client(peer.path, { timeoutMs: 2000 });
+  const t0 = Date.now();
+  const pending = c.masterOffset();
+  setTimeout(() => c.close(), 50);
+  await assert.rejects(pending, { code: 'ISOCHRON_ERR_PTPMON_CLOSED' });
+  assert.ok(Date.now() - t0 < 1500, `rejected after ${Date.now() - t0} ms`);
 });

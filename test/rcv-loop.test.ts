@@ -170,8 +170,14 @@ test('DataPlane: a worker thread receives, the ring feeds the sink, L4 can be sw
     assert.deepEqual(seen.filter((s) => s <= 10).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     await plane.setEnabled(true, false);
     assert.deepEqual([plane.config.l2, plane.config.l4], [true, false]);
+    // The restarted loop receives L2 only: the UDP socket is closed.
+    await l2tx.send(11, 13);
+    await l4tx.send(14, 16);
+    await sleep(100);
     const stats = await plane.stop();
-    assert.ok(stats === null || stats.records >= 0);
+    assert.ok(stats, 'a running loop reports its statistics on stop');
+    assert.equal(stats.records, 3);
+    assert.deepEqual(seen.filter((s) => s > 10 && s < 100).sort((a, b) => a - b), [11, 12, 13]);
     assert.equal(plane.running, false);
     assert.equal(plane.dropped, 0);
   } finally {
@@ -184,6 +190,30 @@ test('DataPlane: a loop that cannot open its socket rejects start() with the tas
   try {
     await assert.rejects(plane.start(), (e: { code?: string }) => e.code === 'ISOCHRON_ERR_RCV_DATA_SOCKET');
     assert.equal(await plane.stop(), null);
+  } finally {
+    await plane.close();
+  }
+});
+
+test('DataPlane: a sink that throws is reported once through onFailure, never as a crash', async () => {
+  const failures: Array<{ code: string; message: string }> = [];
+  let calls = 0;
+  const sink = (): void => {
+    calls++;
+    throw new TypeError('sink bug');
+  };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: null, cpus: null, pollMs: 20 };
+  const plane = withNetns(pair.nsB, () => new DataPlane(cfg, sink, (e) => failures.push({ code: e.code, message: e.message })));
+  try {
+    await plane.start();
+    await l2tx.send(1, 3);
+    for (let i = 0; i < 100 && failures.length === 0; i++) await sleep(10);
+    await l2tx.send(4, 6);
+    await sleep(100);
+    plane.drain();
+    assert.deepEqual(failures, [{ code: 'ISOCHRON_ERR_RCV_LOOP_FAILED', message: 'The receive loop stopped: handling received packets: sink bug' }]);
+    assert.equal(calls, 1);
+    await plane.stop();
   } finally {
     await plane.close();
   }

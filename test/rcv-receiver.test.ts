@@ -9,7 +9,7 @@ import net from 'node:net';
 import { Action, encodeGet, encodeMessage, encodeSet, Mid, decodeErrorPayload, type ManagementMessage } from '../src/mgmt/index.js';
 import { RecordRing } from '../src/runtime/ring.js';
 import { Receiver, type DataPlaneControl } from '../src/rcv/receiver.js';
-import { StatsServer } from '../src/rcv/stats-server.js';
+import { MAX_WAITING_CLIENTS, StatsServer } from '../src/rcv/stats-server.js';
 import { RECORD_WORDS, RecordStatus, R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS } from '../src/rcv/records.js';
 import { MgmtTestClient, sleep } from './rcv-support.js';
 
@@ -257,4 +257,35 @@ test('bad input never crashes the server: garbage, oversize, truncated, disconne
   assert.match(text, /ISOCHRON_ERR_MGMT_TOO_LARGE; closing the connection/);
   assert.match(text, /ISOCHRON_ERR_MGMT_TRUNCATED/);
   assert.match(text, /ISOCHRON_ERR_MGMT_BAD_VERSION; ignored/);
+});
+
+test('the client queue is bounded: MAX_WAITING_CLIENTS wait, one more is closed at once', async () => {
+  const served: net.Socket[] = [];
+  const server = await StatsServer.listen({ address: { family: 4, address: '127.0.0.1' }, port: 0 }, (s) => void served.push(s));
+  const clients: net.Socket[] = [];
+  cleanups.push(async () => {
+    for (const c of clients) c.destroy();
+    await server.close();
+  });
+  const open = (): Promise<net.Socket> =>
+    new Promise((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: server.port }, () => resolve(s));
+      s.on('error', reject);
+      clients.push(s);
+    });
+  await open(); // served
+  for (let i = 0; i < MAX_WAITING_CLIENTS; i++) await open();
+  for (let i = 0; i < 100 && server.waiting < MAX_WAITING_CLIENTS; i++) await sleep(10);
+  assert.equal(served.length, 1);
+  assert.equal(server.waiting, MAX_WAITING_CLIENTS);
+  const extra = await open();
+  extra.on('error', () => undefined); // the refusal may arrive as a reset
+  for (let i = 0; i < 200 && !extra.destroyed; i++) await sleep(10);
+  assert.equal(extra.destroyed, true, 'the client beyond the limit is closed');
+  assert.equal(server.waiting, MAX_WAITING_CLIENTS);
+  // The served client leaves: the first waiting one gets its turn.
+  served[0].destroy();
+  for (let i = 0; i < 200 && served.length < 2; i++) await sleep(10);
+  assert.equal(served.length, 2);
+  assert.equal(server.waiting, MAX_WAITING_CLIENTS - 1);
 });

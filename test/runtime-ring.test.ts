@@ -52,6 +52,20 @@ test('a full ring refuses and counts instead of overwriting', () => {
   assert.notEqual(ring.reserve(), -1);
 });
 
+test('publish() makes a record visible without a wake-up; a bounded wait still sees it', async () => {
+  const ring = RecordRing.create(1, 4);
+  // The consumer is already waiting when the record is published without a
+  // notify: it must still report the record when its wait times out.
+  const waiting = ring.waitReadable(150);
+  setTimeout(() => {
+    const base = ring.reserve();
+    ring.data[base] = 42n;
+    ring.publish();
+  }, 20);
+  assert.equal(await waiting, 1);
+  assert.equal(ring.data[ring.peek(0)], 42n);
+});
+
 test('attach checks the buffer and bad sizes are refused', async () => {
   assert.throws(() => RecordRing.attach(new SharedArrayBuffer(64)), /not a RecordRing/);
   assert.throws(() => RecordRing.create(0, 4), /slots/);

@@ -8,8 +8,6 @@ import { VERB_NAMES } from './verb-names.js';
 
 /** C's isochron_parse_args() returns +EINVAL, which main() negates: exit 22. */
 const TOP_LEVEL_EINVAL = 22;
-/** -ENOSYS ("Function not implemented"); not in the shared Errno table yet. */
-const ENOSYS = -38;
 
 function parseFailure(errno: number, ...lines: string[]): string {
   return [...lines, `argument parsing failed: ${errnoText(errno)}`].join('\n');
@@ -95,11 +93,4 @@ export const inputFileUnreadable = defineError(
   'ISOCHRON_ERR_CLI_INPUT_FILE',
   Errno.EINVAL,
   (call: string, reason: string) => `${call}: ${reason}`,
-);
-
-export const notImplemented = defineError(
-  'ISOCHRON_ERR_NOT_IMPLEMENTED',
-  ENOSYS,
-  (verb: string, issue?: string) =>
-    `isochron ${verb}: not implemented yet in this build${issue ? ` (tracked in ${issue})` : ''} (ISOCHRON_ERR_NOT_IMPLEMENTED)`,
 );

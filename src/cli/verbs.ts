@@ -1,9 +1,7 @@
 // The verb table: for each verb, its option table, the builder of its typed
-// options, and the implementation that runs them. Each later issue plugs
-// its verb in here by replacing `run` (and deleting `pending`).
+// options, and the implementation that runs them.
 import type { VerbSpec } from './spec.js';
 import type { ResolvedOptions } from './resolve.js';
-import { notImplemented } from './errors.js';
 import type { VerbName } from './verb-names.js';
 import { SEND_SPEC, buildSendOptions, type SendOptions } from './options/send.js';
 import { RCV_SPEC, buildRcvOptions, type RcvOptions } from './options/rcv.js';
@@ -34,19 +32,6 @@ export interface VerbOptions {
 }
 
 export { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
-
-const PENDING = new WeakSet<object>();
-
-function pending<O>(verb: VerbName): (options: O) => Promise<number> {
-  const run = (): Promise<number> => Promise.reject(notImplemented(verb));
-  PENDING.add(run);
-  return run;
-}
-
-/** Whether a verb still runs the "not implemented yet" placeholder. */
-export function isPending(verb: VerbName): boolean {
-  return PENDING.has(VERBS[verb].run);
-}
 
 export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
   daemon: {

@@ -4,6 +4,7 @@
 // pid file and exit 0.
 import { isIsochronError } from '../errors.js';
 import { CONFIG_ENV, type ChildConfig, type ChildMessage } from './daemonize.js';
+import { DaemonStartFailed } from './errors.js';
 import { stdoutLog } from './log.js';
 import { removePidFile } from './pid-file.js';
 import { DaemonServer } from './server.js';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   try {
     server = await DaemonServer.listen({ port: config.port, address: config.address, log: stdoutLog });
   } catch (err) {
-    const e = isIsochronError(err) ? err : { code: 'ISOCHRON_ERR_DAEMON_START', errno: -5, message: String(err) };
+    const e = isIsochronError(err) ? err : DaemonStartFailed(String(err));
     stdoutLog.line(e.message);
     await report({ type: 'error', code: e.code, errno: e.errno, message: e.message });
     process.exit(e.errno & 0xff);

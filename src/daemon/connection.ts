@@ -90,7 +90,13 @@ export class Connection implements Peer {
     for (const ev of this.#reader.push(chunk)) {
       if (ev.type === 'message') {
         const msg = ev.message;
-        this.#queue = this.#queue.then(() => this.dispatcher.handle(this, msg));
+        // dispatchMessage answers every handler failure itself; what still
+        // escapes is a bug, logged here so that the queue stays usable (a
+        // rejected queue would skip the later requests and the
+        // disconnected() teardown, and crash the daemon as unhandled).
+        this.#queue = this.#queue
+          .then(() => this.dispatcher.handle(this, msg))
+          .catch((err: unknown) => this.log.line(`Connection ${this.#who}: request failed: ${err instanceof Error ? err.message : String(err)}`));
         continue;
       }
       this.#logError(ev);

@@ -5,6 +5,7 @@
 //
 // The C daemon serves one client at a time and leaves the others waiting
 // in the backlog; here every client is served, up to maxConnections.
+import { closeSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isIsochronError } from '../errors.js';
 import { LoopPools } from '../send/loops.js';
@@ -86,7 +87,13 @@ export class DaemonServer {
       } catch (err) {
         throw listenError(where, err);
       }
-      await listenOn(d.#server, { fd });
+      try {
+        await listenOn(d.#server, { fd });
+      } catch (err) {
+        // Node did not take the fd: it is still ours to close.
+        closeSync(fd);
+        throw listenError(where, err);
+      }
     } else if (address) {
       try {
         await listenOn(d.#server, { host: address.address, port });

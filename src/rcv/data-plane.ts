@@ -30,6 +30,7 @@ export class DataPlane {
   #control: LoopControl | null = null;
   #task: Promise<ReceiveTaskResult> | null = null;
   #closed = false;
+  #sinkFailed = false;
   #pump: Promise<void>;
 
   readonly #onFailure: (err: IsochronError) => void;
@@ -52,9 +53,27 @@ export class DataPlane {
     return this.ring.readable();
   }
 
-  /** Hands every readable record to the sink now (the caller wants data before a management reply). */
+  /**
+   * Hands every readable record to the sink now (the caller wants data
+   * before a management reply). Never throws: a sink that throws is a bug,
+   * which would otherwise end the pump with an unhandled rejection (a crash)
+   * or fail stop(); it is reported once through onFailure, like a loop that
+   * died, so the run ends with a code, and the sink is not called again.
+   */
   drain(): void {
-    if (this.ring.readable() > 0) this.#sink(this.ring);
+    const n = this.ring.readable();
+    if (n === 0) return;
+    if (this.#sinkFailed) {
+      // Nobody can take them any more: free the ring so the pump sleeps.
+      this.ring.release(n);
+      return;
+    }
+    try {
+      this.#sink(this.ring);
+    } catch (err) {
+      this.#sinkFailed = true;
+      this.#onFailure(RcvLoopFailed(`handling received packets: ${err instanceof Error ? err.message : String(err)}`));
+    }
   }
 
   /** Starts the loop; resolves once its sockets are open, rejects with the task's error otherwise. */
@@ -144,7 +163,7 @@ export class DataPlane {
   }
 
   async #runPump(): Promise<void> {
-    while (!this.#closed) {
+    while (!this.#closed && !this.#sinkFailed) {
       await this.ring.waitReadable(100);
       this.drain();
     }

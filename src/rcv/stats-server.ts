@@ -3,6 +3,7 @@
 // Node's net cannot do) and handed to net.Server. Like C, one client is
 // served at a time; later ones wait, accepted by the kernel but unread and
 // unannounced, until the current one leaves.
+import { closeSync } from 'node:fs';
 import net, { type Server, type Socket } from 'node:net';
 import { IsochronError, isIsochronError } from '../errors.js';
 import { listenTcp } from '../sys/tcp.js';
@@ -64,13 +65,19 @@ export class StatsServer {
   static async listen(opts: StatsServerOptions, onClient: (socket: Socket) => void): Promise<StatsServer> {
     const fd = openListener(opts);
     const server = net.createServer({ pauseOnConnect: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ fd }, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      // Node did not take the fd: it is still ours to close.
+      closeSync(fd);
+      throw RcvStatsListen(describe(opts.address, opts.port), err instanceof Error ? err.message : String(err));
+    }
     const addr = server.address();
     return new StatsServer(server, typeof addr === 'object' && addr ? addr.port : opts.port, onClient);
   }

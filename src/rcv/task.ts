@@ -4,6 +4,7 @@
 // The result is a plain object: errors cross the thread boundary as
 // {code, errno, message} because structured cloning drops an Error's fields.
 import { isIsochronError } from '../errors.js';
+import { RcvLoopFailed } from './errors.js';
 import { LoopControl, LoopState } from '../runtime/control.js';
 import { RecordRing } from '../runtime/ring.js';
 import { getAffinity, getScheduler, setAffinity, setScheduler, type Policy } from '../sys/sched.js';
@@ -53,7 +54,7 @@ export function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
   } catch (err) {
     control.state = LoopState.Failed;
     if (isIsochronError(err)) return { ok: false, code: err.code, errno: err.errno, message: err.message };
-    return { ok: false, code: 'ISOCHRON_ERR_RCV_LOOP_FAILED', errno: -5, message: err instanceof Error ? err.message : String(err) };
+    return { ok: false, code: RcvLoopFailed.code, errno: RcvLoopFailed.errno, message: RcvLoopFailed(err instanceof Error ? err.message : String(err)).message };
   } finally {
     // The worker thread is reused by the pool: leave it as it was found.
     if (restoreCpus) setAffinity(restoreCpus);

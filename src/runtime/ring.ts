@@ -74,10 +74,21 @@ export class RecordRing {
     return (head & this.mask) * this.slots;
   }
 
-  /** Producer: publishes the record filled after reserve(). */
+  /** Producer: publishes the record filled after reserve() and wakes a waiting consumer. */
   commit(): void {
     Atomics.add(this.control, HEAD, 1);
     Atomics.notify(this.control, HEAD);
+  }
+
+  /**
+   * Producer: publishes the record without waking anyone. For real-time
+   * producers: V8 serialises every Atomics.notify/wait of the process behind
+   * one lock, so a notify can block a SCHED_FIFO thread behind an ordinary
+   * thread that holds it. The consumer then sees the record at its next
+   * bounded wait (waitReadable re-checks when its timeout ends).
+   */
+  publish(): void {
+    Atomics.add(this.control, HEAD, 1);
   }
 
   /** Consumer: number of records ready to read. */

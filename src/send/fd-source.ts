@@ -2,11 +2,11 @@
 // wraps the same fd with its own native msghdr blocks, sends to the stored
 // destination (C keeps msg_name set for L2 and L4), and gives the fd back
 // untouched when done.
-import type { Received, TimestampSource } from '../sys/boundary.js';
+import type { ControlInfo, Received, TimestampSource } from '../sys/boundary.js';
 import { DgramSocket } from '../sys/socket.js';
 
 export class FdSource implements TimestampSource {
-  private readonly sock: DgramSocket;
+  readonly sock: DgramSocket;
   private readonly dest: Buffer;
 
   constructor(fd: number, dest: Uint8Array, bufferSize: number) {
@@ -28,6 +28,11 @@ export class FdSource implements TimestampSource {
 
   recvErrQueue(timeoutMs: number): Received | null {
     return this.sock.recvErrQueue(timeoutMs);
+  }
+
+  /** recvErrQueue into a reused ControlInfo; the entry's length or -1 (see DgramSocket). */
+  recvErrQueueInto(timeoutMs: number, out: ControlInfo): number {
+    return this.sock.recvErrQueueInto(timeoutMs, out);
   }
 
   /** Frees this wrapper's native memory; the fd stays open (the main thread owns it). */

@@ -11,13 +11,14 @@
 // except the txtime value the sendmsg binding takes as a bigint. A wakeup
 // far away (a --base-time in the future) is slept in bounded slices so the
 // stop flag is seen: nothing can interrupt a thread inside clock_nanosleep.
+import { getHeapSpaceStatistics } from 'node:v8';
 import { writeTimespecNs, HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../traffic/frame.js';
 import type { TimestampSource } from '../sys/boundary.js';
 import { isIsochronError } from '../errors.js';
 import { withErrno } from '../sys/errors.js';
 import { strerror } from '../sys/libc.js';
 import { LoopControl, LoopState } from '../runtime/control.js';
-import type { RecordRing } from '../runtime/ring.js';
+import { RecordRing } from '../runtime/ring.js';
 import { SendPacketFailed } from './errors.js';
 import { TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE, type Ts } from './timespec.js';
 import { SENT_SLOTS, toWire, type LoopResult } from './tasks.js';
@@ -55,21 +56,189 @@ export function sleepUntilOrStop(clock: TaiClock, target: Ts, now: Ts, control: 
 }
 
 /**
- * Runs the per-packet arithmetic on scratch memory before the first wakeup:
- * otherwise the first packets pay for JIT compilation and wake late (the
- * first two were ~2.5 ms late in a 1 ms run before this).
+ * The per-packet work, with its state in fields so the warm-up can run this
+ * exact code (same functions, same object shapes) on a scratch ring and a
+ * discard socket. Nothing here allocates per packet except the txtime
+ * bigint the sendPrepared binding takes.
  */
-function warmUp(clock: TaiClock, from: Ts, cycle: Ts, now: Ts): void {
-  const scratch = new DataView(new ArrayBuffer(24));
-  const t: Ts = { sec: from.sec, nsec: from.nsec };
-  for (let i = 0; i < 2000; i++) {
-    clock.now(now);
-    tsAdd(t, t, cycle);
-    writeTimespecNs(scratch, 0, t.sec, t.nsec);
-    writeNsLE(scratch, 8, now);
-    scratch.setUint32(16, i);
-    tsDiffNs(t, now);
+class PacketCycle {
+  /** wakeup(seqid) of the next packet. */
+  readonly wake: Ts;
+  readonly now: Ts = { sec: 0, nsec: 0 };
+  readonly slice: Ts = { sec: 0, nsec: 0 };
+  private readonly sched: Ts = { sec: 0, nsec: 0 };
+  private readonly advance: Ts;
+  private readonly cycle: Ts;
+  private readonly hv: DataView;
+  private readonly rv: DataView;
+  private readonly base0: number;
+  private readonly len: number;
+  private readonly h: number;
+
+  /** `wake`: wakeup of the first packet. */
+  constructor(
+    private readonly src: TimestampSource,
+    p: SendLoopParams,
+    private readonly ring: RecordRing,
+    private readonly control: LoopControl,
+    private readonly clock: TaiClock,
+    private readonly txtime: boolean,
+    wake: Ts,
+  ) {
+    if (p.frame.length > src.txBuffer.length) throw new RangeError(`frame of ${p.frame.length} bytes exceeds the socket buffer`);
+    const tx = src.txBuffer;
+    tx.set(p.frame, 0);
+    this.len = p.frame.length;
+    this.hv = new DataView(tx.buffer, tx.byteOffset, tx.byteLength);
+    this.rv = new DataView(ring.buffer);
+    this.base0 = ring.data.byteOffset;
+    this.h = p.headerOffset;
+    this.wake = wake;
+    this.advance = tsFromNs(p.advanceTime);
+    this.cycle = tsFromNs(p.cycleTime);
   }
+
+  /** Sleeps until `wake`; false if a stop was requested. */
+  sleep(): boolean {
+    return sleepUntilOrStop(this.clock, this.wake, this.now, this.control, this.slice);
+  }
+
+  /** Reads the clock, stamps and logs `seqid`, sends it (throws what sendmsg throws), then moves `wake` on. */
+  fire(seqid: number): void {
+    const { hv, now, sched } = this;
+    const h = this.h;
+    this.clock.now(now);
+    tsAdd(sched, this.wake, this.advance);
+    writeTimespecNs(hv, h + HDR_SCHEDULED, sched.sec, sched.nsec);
+    writeTimespecNs(hv, h + HDR_WAKEUP, now.sec, now.nsec);
+    hv.setUint32(h + HDR_SEQID, seqid);
+    // A full ring is counted by the ring itself; the main thread reports it.
+    const r = this.ring.reserve();
+    if (r >= 0) {
+      const at = this.base0 + r * 8;
+      this.rv.setUint32(at, seqid, true);
+      this.rv.setUint32(at + 4, 0, true);
+      writeNsLE(this.rv, at + 8, sched);
+      writeNsLE(this.rv, at + 16, now);
+      // publish(), not commit(): no Atomics.notify from this SCHED_FIFO
+      // thread. V8 serialises every notify/wait of the process on one mutex
+      // (the main thread's waitAsync and the TX thread take it too); when an
+      // ordinary thread was preempted holding it, this thread stalled 1-11 ms
+      // (66-309 missed cycles per 10 000 at 100 us; 0-11 without). The main
+      // thread drains on its bounded-wait timeout instead.
+      this.ring.publish();
+    }
+    this.src.sendPrepared(this.len, this.txtime ? tsToNs(sched) : undefined);
+    this.control.addProgress();
+    tsAdd(this.wake, this.wake, this.cycle);
+  }
+}
+
+/** Where the warm-up sends: a source whose frames go nowhere, and how to empty it. */
+export interface WarmUpSink {
+  readonly source: TimestampSource;
+  drain(): void;
+}
+
+/** Warm-up rounds: enough for the optimising compiler to take the cycle code. */
+export const WARM_UP_ROUNDS = 3000;
+/** The warm-up and the young-generation settling end at the latest this long before the first wakeup. */
+export const WARM_UP_MARGIN_NS = 50_000_000;
+
+/**
+ * Runs the real per-packet code before the first wakeup: PacketCycle.fire
+ * (clock_gettime through koffi, frame stamping, ring reserve/commit,
+ * sendmsg) and the sleep path (clock_nanosleep on a time already past),
+ * WARM_UP_ROUNDS times, on a scratch ring and control and, with a sink,
+ * sending to it. Otherwise the first packets run in the interpreter and
+ * wait for the compilers, and the first scavenges of this thread's heap
+ * land in the first few hundred milliseconds of the run (measured: late
+ * wakeups of 1.5-5 ms there at 100 us, in C's p99 range after).
+ *
+ * Stops early when the first wakeup is less than WARM_UP_MARGIN_NS away.
+ */
+export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | null): number {
+  const ring = RecordRing.create(SENT_SLOTS, 64);
+  const control = new LoopControl();
+  const first = tsFromNs(p.firstScheduled - p.advanceTime);
+  const now: Ts = { sec: 0, nsec: 0 };
+  clock.now(now);
+  // Wakeups already past, one cycle apart: sleep returns at once. Starting
+  // just below a second boundary, the warm-up crosses one early, as runs do.
+  const src = sink?.source ?? new ScratchSource(p.frame.length);
+  const c = new PacketCycle(src, p, ring, control, clock, false, { sec: now.sec - 2, nsec: 999_000_000 });
+  let rounds = 0;
+  for (; rounds < WARM_UP_ROUNDS; rounds++) {
+    if ((rounds & 63) === 0 && tsDiffNs(first, clock.now(now)) < WARM_UP_MARGIN_NS) break;
+    c.sleep();
+    c.fire(rounds + 1);
+    ring.release(ring.readable());
+    sink?.drain();
+  }
+  return rounds;
+}
+
+/**
+ * Lets one scavenge of this thread's young generation happen now: the
+ * warm-up and the task set-up leave it part full, and the first scavenge
+ * of a fresh worker heap took 1-4 ms in the run. Allocates short-lived
+ * garbage until V8 reports the new space emptied (or a bound is reached),
+ * and stops when the first wakeup is close.
+ */
+export function settleYoungGeneration(clock: TaiClock, firstWakeup: Ts): boolean {
+  const now: Ts = { sec: 0, nsec: 0 };
+  let last = newSpaceUsed();
+  let keep: unknown[] = [];
+  // At most ~100 MB of garbage: more than any young generation V8 sizes by default.
+  for (let round = 0; round < 1024; round++) {
+    if (tsDiffNs(firstWakeup, clock.now(now)) < WARM_UP_MARGIN_NS) return false;
+    keep = [];
+    for (let i = 0; i < 1024; i++) keep.push([i, i + 1, i + 2, i + 3, i + 4, i + 5]);
+    const used = newSpaceUsed();
+    if (used < last) return keep.length > 0;
+    last = used;
+  }
+  return false;
+}
+
+function newSpaceUsed(): number {
+  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
+  return 0;
+}
+
+const PAGE = 4096;
+
+/**
+ * Writes a zero into every page of the ring's (empty, unpublished) record
+ * area, so the loop never takes a page fault on it. A SharedArrayBuffer of
+ * this size is mapped lazily: each first write to a page faulted, ~60 per
+ * 10 000 packets, and a fault waits for the process's mmap lock, which any
+ * other thread (a GC in the main or TX timestamp thread unmapping pages)
+ * may hold while it sits preempted on another CPU: late wakeups of 1-3 ms
+ * at 100 us, while the C sender (mlockall) has none.
+ */
+export function prefaultRecords(ring: RecordRing): void {
+  const view = new Uint8Array(ring.buffer, ring.data.byteOffset, ring.data.byteLength);
+  for (let off = 0; off < view.length; off += PAGE) view[off] = 0;
+  if (view.length > 0) view[view.length - 1] = 0;
+}
+
+/** Stand-in sink when none is given (tests with fake sources): sends nothing. */
+class ScratchSource implements TimestampSource {
+  readonly txBuffer: Buffer;
+  constructor(size: number) {
+    this.txBuffer = Buffer.alloc(size);
+  }
+  sendPrepared(length: number): number {
+    return length;
+  }
+  recv(): null {
+    return null;
+  }
+  recvErrQueue(): null {
+    return null;
+  }
+  close(): void {}
 }
 
 export function runSendLoop(
@@ -78,51 +247,24 @@ export function runSendLoop(
   ring: RecordRing,
   control: LoopControl,
   clock: TaiClock = new TaiClock(),
+  sink: WarmUpSink | null = null,
 ): LoopResult {
-  if (p.frame.length > src.txBuffer.length) throw new RangeError(`frame of ${p.frame.length} bytes exceeds the socket buffer`);
-  const tx = src.txBuffer;
-  tx.set(p.frame, 0);
-  const len = p.frame.length;
-  const hv = new DataView(tx.buffer, tx.byteOffset, tx.byteLength);
-  const h = p.headerOffset;
-  const rv = new DataView(ring.buffer);
-  const base0 = ring.data.byteOffset;
-  const wake = tsFromNs(p.firstScheduled - p.advanceTime);
-  const advance = tsFromNs(p.advanceTime);
-  const cycle = tsFromNs(p.cycleTime);
-  const sched: Ts = { sec: 0, nsec: 0 };
-  const now: Ts = { sec: 0, nsec: 0 };
-  const slice: Ts = { sec: 0, nsec: 0 };
-  warmUp(clock, wake, cycle, now);
-  clock.now(now);
+  const c = new PacketCycle(src, p, ring, control, clock, p.txtime, tsFromNs(p.firstScheduled - p.advanceTime));
+  prefaultRecords(ring);
+  warmUp(p, clock, sink);
+  settleYoungGeneration(clock, c.wake);
+  clock.now(c.now);
   control.state = LoopState.Running;
   let sent = 0;
   for (let seqid = 1; p.numFrames === 0 || seqid <= p.numFrames; seqid++) {
-    if (!sleepUntilOrStop(clock, wake, now, control, slice)) return { status: 'stopped', count: sent };
-    clock.now(now);
-    tsAdd(sched, wake, advance);
-    writeTimespecNs(hv, h + HDR_SCHEDULED, sched.sec, sched.nsec);
-    writeTimespecNs(hv, h + HDR_WAKEUP, now.sec, now.nsec);
-    hv.setUint32(h + HDR_SEQID, seqid);
-    // A full ring is counted by the ring itself; the main thread reports it.
-    const r = ring.reserve();
-    if (r >= 0) {
-      const at = base0 + r * 8;
-      rv.setUint32(at, seqid, true);
-      rv.setUint32(at + 4, 0, true);
-      writeNsLE(rv, at + 8, sched);
-      writeNsLE(rv, at + 16, now);
-      ring.commit();
-    }
+    if (!c.sleep()) return { status: 'stopped', count: sent };
     try {
-      src.sendPrepared(len, p.txtime ? tsToNs(sched) : undefined);
+      c.fire(seqid);
     } catch (err) {
       const errnum = isIsochronError(err) ? -err.errno : 5;
       return { status: 'failed', count: sent, error: toWire(withErrno(SendPacketFailed(strerror(errnum), seqid), errnum)) };
     }
     sent++;
-    control.addProgress();
-    tsAdd(wake, wake, cycle);
   }
   return { status: 'finished', count: sent };
 }

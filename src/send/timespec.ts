@@ -28,16 +28,16 @@ export function tsToNs(t: Ts): bigint {
   return BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec);
 }
 
-/** out = a + b (b may be a duration). */
+/**
+ * out = a + b (b may be a duration). The carry is arithmetic, not a branch:
+ * a branch first taken when a run crosses a second boundary had no type
+ * feedback from the warm-up and deoptimised the compiled loop mid-run.
+ */
 export function tsAdd(out: Ts, a: Ts, b: Ts): void {
-  let sec = a.sec + b.sec;
-  let nsec = a.nsec + b.nsec;
-  if (nsec >= NSEC) {
-    nsec -= NSEC;
-    sec += 1;
-  }
-  out.sec = sec;
-  out.nsec = nsec;
+  const nsec = a.nsec + b.nsec;
+  const carry = Math.floor(nsec / NSEC);
+  out.sec = a.sec + b.sec + carry;
+  out.nsec = nsec - carry * NSEC;
 }
 
 /** a - b in nanoseconds, as a number (exact while |a - b| < ~104 days). */
@@ -48,14 +48,12 @@ export function tsDiffNs(a: Ts, b: Ts): number {
 /** Writes sec * 1e9 + nsec (sec in [0, 2^32)) as a little-endian int64 at byte `off`. */
 export function writeNsLE(view: DataView, off: number, t: Ts): void {
   const m = t.sec * NS_FACTOR;
-  let hi = Math.floor(m / TWO_POW_23);
-  let lo = (m - hi * TWO_POW_23) * 512 + t.nsec;
-  if (lo >= TWO_POW_32) {
-    lo -= TWO_POW_32;
-    hi += 1;
-  }
-  view.setUint32(off, lo, true);
-  view.setUint32(off + 4, hi, true);
+  const hi = Math.floor(m / TWO_POW_23);
+  const sum = (m - hi * TWO_POW_23) * 512 + t.nsec;
+  // Carry without a branch, for the same reason as in tsAdd.
+  const carry = Math.floor(sum / TWO_POW_32);
+  view.setUint32(off, sum - carry * TWO_POW_32, true);
+  view.setUint32(off + 4, hi + carry, true);
 }
 
 /**

@@ -4,8 +4,10 @@
 // an Error crossing threads loses its code and errno.
 import { LoopControl, LoopState } from '../runtime/control.js';
 import { RecordRing } from '../runtime/ring.js';
+import { DiscardSink } from './discard-sink.js';
 import { FdSource } from './fd-source.js';
 import { runSendLoop } from './send-loop.js';
+import { TaiClock } from './timespec.js';
 import { applyThreadPlan, readThread } from './thread-setup.js';
 import { toWire, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback, type TxTimestampTask } from './tasks.js';
 import { runTxTimestampLoop } from './tx-loop.js';
@@ -15,19 +17,30 @@ function finish(control: LoopControl, result: LoopResult): LoopResult {
   return result;
 }
 
+/** The warm-up's discard socket; without one (socketpair refused) the warm-up sends nothing. */
+function openWarmUpSink(bufferSize: number): DiscardSink | null {
+  try {
+    return DiscardSink.open(bufferSize);
+  } catch {
+    return null;
+  }
+}
+
 export function runSenderTask(task: SenderTask | ProbeTask): LoopResult | ThreadReadback {
   if (task.kind === 'probe') return readThread();
   const control = new LoopControl(task.control);
   let result: LoopResult;
   let undo: (() => void) | undefined;
   const src = new FdSource(task.fd, task.dest, task.bufferSize);
+  const sink = openWarmUpSink(task.bufferSize);
   try {
     undo = applyThreadPlan(task.thread);
-    result = runSendLoop(src, task, RecordRing.attach(task.ring), control);
+    result = runSendLoop(src, task, RecordRing.attach(task.ring), control, new TaiClock(), sink);
   } catch (err) {
     result = { status: 'failed', count: 0, error: toWire(err) };
   } finally {
     src.close();
+    sink?.close();
   }
   try {
     undo?.();

@@ -54,11 +54,9 @@ function failed(what: string, err: unknown): IsochronError | unknown {
 
 export function createSyncSources(o: SyncSourcesOptions): SyncSources {
   let client: PtpmonClient | null = null;
-  let closed = false;
   const ptpmon = (): PtpmonClient => {
     if (o.ptpmon) return o.ptpmon;
-    if (!client || closed) {
-      closed = false;
+    if (!client || client.closed) {
       client = PtpmonClient.open({
         udsPath: o.udsPath,
         domainNumber: o.domainNumber,
@@ -91,7 +89,6 @@ export function createSyncSources(o: SyncSourcesOptions): SyncSources {
     gmClockIdentity: () => ask('ptpmon GM clockID', (c) => c.grandmasterIdentity()),
     close(): void {
       client?.close();
-      closed = true;
     },
   };
 }

@@ -13,6 +13,7 @@ type Ptr = Buffer | bigint | null;
 
 export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
+  socketpair(domain: number, type: number, protocol: number, fds: Ptr): number;
   setsockopt(fd: number, level: number, name: number, value: Ptr, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Ptr, len: Buffer): number;
   bind(fd: number, addr: Ptr, len: number): number;
@@ -46,6 +47,7 @@ export interface Libc {
 
 const prototypes: Record<keyof Libc, string> = {
   socket: 'int socket(int, int, int)',
+  socketpair: 'int socketpair(int, int, int, void *)',
   setsockopt: 'int setsockopt(int, int, int, void *, uint32_t)',
   getsockopt: 'int getsockopt(int, int, int, void *, void *)',
   bind: 'int bind(int, void *, uint32_t)',

@@ -52,9 +52,14 @@ export function check(rc: number, call: string, hint?: string): number {
 
 /** poll(2) on one fd; returns revents, 0 on timeout. EINTR counts as a timeout. */
 export function pollFd(fd: number, events: number, timeoutMs: number): number {
-  const pfd = Buffer.alloc(SIZEOF.pollfd);
+  return pollInto(Buffer.alloc(SIZEOF.pollfd), fd, events, timeoutMs);
+}
+
+/** pollFd through a caller-owned struct pollfd (8 bytes): nothing allocated per call. */
+function pollInto(pfd: Buffer, fd: number, events: number, timeoutMs: number): number {
   pfd.writeInt32LE(fd, 0);
   pfd.writeInt16LE(events, 4);
+  pfd.writeInt16LE(0, 6);
   const rc = libc().poll(pfd, 1, Math.max(-1, Math.trunc(timeoutMs)));
   if (rc < 0) {
     const errnum = lastErrno();
@@ -96,6 +101,13 @@ function waitPoll(fd: number, events: { readable: true } | { writable: true }, t
 /** socket(2), throwing the errno as an IsochronError naming `what`. */
 export function openSocketFd(domain: number, type: number, protocol: number, what = 'socket'): number {
   return check(libc().socket(domain, type, protocol), what);
+}
+
+/** socketpair(2): two connected descriptors, throwing the errno as an IsochronError. */
+export function openSocketPair(domain: number, type: number, what = 'socketpair'): [number, number] {
+  const fds = Buffer.alloc(8);
+  check(libc().socketpair(domain, type, 0, fds), what);
+  return [fds.readInt32LE(0), fds.readInt32LE(4)];
 }
 
 export class Socket {
@@ -242,13 +254,30 @@ export class Socket {
 const NAME_OFF = SIZEOF.msghdr + SIZEOF.iovec;
 const CONTROL_OFF = NAME_OFF + SIZEOF.sockaddr_storage;
 
-/** One msghdr with its iovec, address, control and data buffers, in native memory. */
+/** Writes a u64 as two u32 halves: Buffer.writeBigUInt64LE allocates BigInts per call. */
+function writeU64(b: Buffer, off: number, lo: number, hi: number): void {
+  b.writeUInt32LE(lo, off);
+  b.writeUInt32LE(hi, off + 4);
+}
+
+/** A native address as [low, high] u32 halves, computed once. */
+function halves(address: bigint): [number, number] {
+  return [Number(address & 0xffff_ffffn), Number(address >> 32n)];
+}
+
+/**
+ * One msghdr with its iovec, address, control and data buffers, in native
+ * memory. prepare() runs once per packet, so it writes number halves of
+ * addresses computed here and creates no BigInt.
+ */
 class MsgBlock {
   readonly block: NativeBlock;
   readonly control: Buffer;
   readonly data: Buffer;
   readonly name: Buffer;
   readonly dataOff: number;
+  readonly #namePtr: [number, number];
+  readonly #controlPtr: [number, number];
 
   constructor(readonly controlSize: number, readonly dataSize: number) {
     this.dataOff = CONTROL_OFF + ((controlSize + 7) & ~7);
@@ -258,6 +287,8 @@ class MsgBlock {
     this.name = b.subarray(NAME_OFF, CONTROL_OFF);
     this.control = b.subarray(CONTROL_OFF, CONTROL_OFF + controlSize);
     this.data = b.subarray(this.dataOff, this.dataOff + dataSize);
+    this.#namePtr = halves(base + BigInt(NAME_OFF));
+    this.#controlPtr = halves(base + BigInt(CONTROL_OFF));
     b.writeBigUInt64LE(base + BigInt(SIZEOF.msghdr), MSGHDR.iov);
     b.writeBigUInt64LE(1n, MSGHDR.iovlen);
     b.writeBigUInt64LE(base + BigInt(this.dataOff), SIZEOF.msghdr);
@@ -265,27 +296,42 @@ class MsgBlock {
 
   prepare(dataLen: number, nameLen: number, controlLen: number): bigint {
     const b = this.block.bytes;
-    const base = this.block.address;
-    b.writeBigUInt64LE(nameLen ? base + BigInt(NAME_OFF) : 0n, MSGHDR.name);
+    if (nameLen) writeU64(b, MSGHDR.name, this.#namePtr[0], this.#namePtr[1]);
+    else writeU64(b, MSGHDR.name, 0, 0);
     b.writeUInt32LE(nameLen, MSGHDR.namelen);
-    b.writeBigUInt64LE(controlLen ? base + BigInt(CONTROL_OFF) : 0n, MSGHDR.control);
-    b.writeBigUInt64LE(BigInt(controlLen), MSGHDR.controllen);
+    if (controlLen) writeU64(b, MSGHDR.control, this.#controlPtr[0], this.#controlPtr[1]);
+    else writeU64(b, MSGHDR.control, 0, 0);
+    writeU64(b, MSGHDR.controllen, controlLen, 0);
     b.writeInt32LE(0, MSGHDR.flags);
-    b.writeBigUInt64LE(BigInt(dataLen), SIZEOF.msghdr + 8);
-    return base;
+    writeU64(b, SIZEOF.msghdr + 8, dataLen, 0);
+    return this.block.address;
   }
 
   get msgFlags(): number {
     return this.block.bytes.readInt32LE(MSGHDR.flags);
   }
 
+  /** msg_controllen after recvmsg (at most controlSize, so the low half is the value). */
   get controlLen(): number {
-    return Number(this.block.bytes.readBigUInt64LE(MSGHDR.controllen));
+    return this.block.bytes.readUInt32LE(MSGHDR.controllen);
   }
 
   get nameLen(): number {
     return this.block.bytes.readUInt32LE(MSGHDR.namelen);
   }
+}
+
+/** Puts a reused ControlInfo back to emptyControlInfo()'s values, keeping its `unknown` array. */
+export function resetControlInfo(c: ControlInfo): void {
+  c.swTs = 0n;
+  c.hwTs = 0n;
+  c.tsKey = -1;
+  c.tsType = -1;
+  c.txtimeDropped = 0n;
+  c.txtimeCode = 0;
+  c.txtime = 0n;
+  c.otherError = null;
+  c.unknown.length = 0;
 }
 
 export interface Received {
@@ -312,6 +358,8 @@ export interface DgramOptions {
 export class DgramSocket extends Socket {
   #rx: MsgBlock;
   #tx: MsgBlock;
+  /** struct pollfd of the receive waits, reused. */
+  readonly #pfd = Buffer.alloc(SIZEOF.pollfd);
   /** Default destination (raw sockaddr), used when send() gets none. */
   protected dest: Buffer | null = null;
 
@@ -354,7 +402,8 @@ export class DgramSocket extends Socket {
    * returns null on timeout or when a non-blocking socket has nothing.
    */
   recv(timeoutMs = -1): Received | null {
-    return this.#recvmsg(0, POLLIN, timeoutMs, 'recvmsg');
+    const n = this.#recvmsg(0, POLLIN, timeoutMs, 'recvmsg');
+    return n < 0 ? null : this.#received(n, emptyControlInfo());
   }
 
   /**
@@ -362,34 +411,54 @@ export class DgramSocket extends Socket {
    * tsKey, tsType) or a txtime drop report. Returns null on timeout.
    */
   recvErrQueue(timeoutMs = 0): Received | null {
-    return this.#recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT, POLLPRI | POLLERR, timeoutMs, 'recvmsg(MSG_ERRQUEUE)');
+    const n = this.#recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT, POLLPRI | POLLERR, timeoutMs, 'recvmsg(MSG_ERRQUEUE)');
+    return n < 0 ? null : this.#received(n, emptyControlInfo());
   }
 
-  #recvmsg(flags: number, events: number, timeoutMs: number, call: string): Received | null {
+  /**
+   * recvErrQueue for a loop that reads one entry after another: the control
+   * messages are parsed into `out` (every field reset first) and nothing
+   * else is created, no Received, no views. Returns the entry's length, or
+   * -1 on timeout. The payload, if wanted, is in the RX block until the
+   * next receive.
+   */
+  recvErrQueueInto(timeoutMs: number, out: ControlInfo): number {
+    const n = this.#recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT, POLLPRI | POLLERR, timeoutMs, 'recvmsg(MSG_ERRQUEUE)');
+    if (n < 0) return -1;
+    resetControlInfo(out);
+    parseControl(this.#rx.control, 0, this.#rx.controlLen, out);
+    return n;
+  }
+
+  #received(n: number, control: ControlInfo): Received {
+    const rx = this.#rx;
+    return {
+      length: n,
+      data: rx.data.subarray(0, Math.min(n, rx.dataSize)),
+      control: parseControl(rx.control, 0, rx.controlLen, control),
+      flags: rx.msgFlags,
+      from: rx.name.subarray(0, Math.min(rx.nameLen, rx.name.length)),
+    };
+  }
+
+  /** One recvmsg into the RX block after waiting up to timeoutMs; its length, or -1 on timeout. */
+  #recvmsg(flags: number, events: number, timeoutMs: number, call: string): number {
     const fd = this.openFd;
     const rx = this.#rx;
-    const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+    const deadline = timeoutMs < 0 ? Infinity : performance.now() + timeoutMs;
     for (;;) {
       if (timeoutMs !== 0) {
-        const left = deadline === Infinity ? -1 : Math.max(0, deadline - Date.now());
-        if (pollFd(fd, events, left) === 0 && left !== -1 && Date.now() >= deadline) return null;
+        const left = deadline === Infinity ? -1 : Math.max(0, Math.ceil(deadline - performance.now()));
+        if (pollInto(this.#pfd, fd, events, left) === 0 && left !== -1 && performance.now() >= deadline) return -1;
       }
       const msg = rx.prepare(rx.dataSize, SIZEOF.sockaddr_storage, rx.controlSize);
       // Always non-blocking: poll above did the waiting, so a spurious wake-up
       // loops instead of blocking past the deadline.
       const n = libc().recvmsg(fd, msg, flags | MSG_DONTWAIT);
-      if (n >= 0) {
-        return {
-          length: n,
-          data: rx.data.subarray(0, Math.min(n, rx.dataSize)),
-          control: parseControl(rx.control, 0, rx.controlLen, emptyControlInfo()),
-          flags: rx.msgFlags,
-          from: rx.name.subarray(0, Math.min(rx.nameLen, rx.name.length)),
-        };
-      }
+      if (n >= 0) return n;
       const errnum = lastErrno();
       if (errnum !== E.EAGAIN && errnum !== E.EINTR) throw sysError(call, errnum);
-      if (timeoutMs === 0 || Date.now() >= deadline) return null;
+      if (timeoutMs === 0 || performance.now() >= deadline) return -1;
     }
   }
 
