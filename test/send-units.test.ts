@@ -245,6 +245,5 @@ test('every send error has a stable ISOCHRON_ERR_SEND_ code and the exit status 
   assert.equal(errors.SendInterfaceDown('vxa').exitStatus, 156);
   assert.equal(errors.SendInterfaceDown('vxa').message, 'Interface vxa is administratively down');
   assert.equal(errors.SendNoHwts('Operation not supported').exitStatus, 161);
-  assert.equal(errors.SendSyncUnsupported(100n).exitStatus, 218);
   assert.equal(errors.SendInterrupted().exitStatus, 252);
 });

@@ -30,8 +30,6 @@ import { realDevice } from './real-dev.js';
 export const DEFAULT_PTPMON_TIMEOUT_MS = 1000;
 const UNIX_PATH_MAX = 108;
 const MSG_TRUNC = 0x20;
-/** Longest single poll while waiting for a reply (how soon close() is noticed). */
-const WAIT_SLICE_MS = 50;
 
 export interface PtpmonOptions {
   /** ptp4l's socket (--unix-domain-socket, default /var/run/ptp4l). */
@@ -91,8 +89,6 @@ export class PtpmonClient {
   readonly timeoutMs: number;
   #sock: UnixDgramSocket | null;
   #sequenceId = 0;
-  /** A query is polling the socket: close() leaves the fd to it. */
-  #inFlight = false;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #source: PortIdentity;
 
@@ -185,30 +181,20 @@ export class PtpmonClient {
 
   /**
    * Closes the socket. A query waiting for its reply rejects with
-   * ISOCHRON_ERR_PTPMON_CLOSED within one wait slice; its fd is closed once
-   * it has stopped polling (closing a polled fd is undefined in libuv).
+   * ISOCHRON_ERR_PTPMON_CLOSED at once: the socket's close() ends the wait
+   * before the fd goes away.
    */
   close(): void {
     const sock = this.#sock;
     if (!sock) return;
     openPaths.delete(this.localPath);
     this.#sock = null;
-    if (!this.#inFlight) sock.close();
+    sock.close();
   }
 
   async #exchange(mid: number, target: PortIdentity): Promise<Buffer> {
     const sock = this.#sock;
     if (!sock) throw PtpmonClosed(this.udsPath);
-    this.#inFlight = true;
-    try {
-      return await this.#exchangeOn(sock, mid, target);
-    } finally {
-      this.#inFlight = false;
-      if (this.#sock !== sock) sock.close();
-    }
-  }
-
-  async #exchangeOn(sock: UnixDgramSocket, mid: number, target: PortIdentity): Promise<Buffer> {
     const shape = SHAPES[mid];
     if (!shape) throw new RangeError(`no data set shape known for managementId ${ptpMidName(mid)}`);
     const sequenceId = this.#sequenceId;
@@ -228,8 +214,7 @@ export class PtpmonClient {
       if (!got) {
         const left = deadline - Date.now();
         if (left <= 0) throw PtpmonTimeout(this.udsPath, what, this.timeoutMs, this.domainNumber, this.transportSpecific);
-        // In slices, so that close() is noticed while ptp4l stays silent.
-        await sock.waitReadable(Math.min(left, WAIT_SLICE_MS));
+        await sock.waitReadable(left);
         continue;
       }
       if (got.flags & MSG_TRUNC || got.length > PTP_MSGSIZE) {

@@ -3,7 +3,8 @@
 // pumps the RecordRing into a callback.
 //
 //   start() -> pool.run(task) --worker--> state Running (sockets open)
-//   pump: await ring.waitReadable -> onRecords(ring)   (batches, no messages)
+//   pump: every DRAIN_INTERVAL_MS (ring.waitReadable) -> onRecords(ring)
+//         (batches; the loop publishes without a wake-up, no messages)
 //   stop()  -> control.requestStop() -> task returns within pollMs
 //
 // SET L2_ENABLED/L4_ENABLED are rare (a sender sends them once, usually
@@ -21,6 +22,14 @@ import type { ReceiveTask, ReceiveTaskConfig, ReceiveTaskResult } from './task.j
 const WORKER_FILE = new URL('../../workers/receiver.js', import.meta.url);
 
 export type RecordSink = (ring: RecordRing) => void;
+
+/**
+ * How long a received frame may wait in the ring before the pump hands it
+ * to the sink. The loop publishes records without Atomics.notify (no
+ * wake-up per frame), so this bound is what makes them reach the log
+ * promptly; it matches the sender's pump.
+ */
+export const DRAIN_INTERVAL_MS = 10;
 
 export class DataPlane {
   readonly ring = RecordRing.create(RECORD_WORDS, RING_CAPACITY);
@@ -164,7 +173,7 @@ export class DataPlane {
 
   async #runPump(): Promise<void> {
     while (!this.#closed && !this.#sinkFailed) {
-      await this.ring.waitReadable(100);
+      await this.ring.waitReadable(DRAIN_INTERVAL_MS);
       this.drain();
     }
   }

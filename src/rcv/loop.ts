@@ -76,7 +76,11 @@ export function runReceiveLoop(
       d[at + R_HWTS] = r.control.hwTs;
       d[at + R_SWTS] = r.control.swTs;
       d[at + R_LENGTH] = BigInt(r.length);
-      ring.commit();
+      // publish(), not commit(): the main thread drains on a short bounded
+      // wait (DataPlane's DRAIN_INTERVAL_MS), so a notify per frame would
+      // only take V8's process-wide notify/wait lock from this (possibly
+      // SCHED_FIFO) thread.
+      ring.publish();
       stats.records++;
       control.addProgress();
     }

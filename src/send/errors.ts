@@ -3,9 +3,8 @@
 // add says which peer or call failed and what to do next.
 import { defineError, Errno } from '../errors.js';
 
-/** -ENETDOWN and -ENOSYS are not in the shared Errno table yet. */
+/** -ENETDOWN is not in the shared Errno table yet. */
 const ENETDOWN = -100;
-const ENOSYS = -38;
 
 export const SendInterfaceDown = defineError(
   'ISOCHRON_ERR_SEND_INTERFACE_DOWN',
@@ -18,18 +17,6 @@ export const SendInterfaceQuery = defineError(
   Errno.ENODEV,
   (ifname: string, text: string) =>
     `Failed to query port ${ifname} admin state: ${text}: check the name with "ip link" (and the network namespace)`,
-);
-
-/**
- * Retired: sync monitoring is implemented (src/syncmon). Kept declared only
- * because test/send-units.test.ts still names it; nothing throws it.
- */
-export const SendSyncUnsupported = defineError(
-  'ISOCHRON_ERR_SEND_SYNC_UNSUPPORTED',
-  ENOSYS,
-  (threshold: bigint) =>
-    `--sync-threshold ${threshold}: sync monitoring (ptp4l/phc2sys offsets) is not in this build yet; ` +
-    'run with --omit-sync (and check synchronisation yourself) or use the C isochron for synced runs',
 );
 
 export const SendConnectFailed = defineError(

@@ -3,6 +3,7 @@
 // destination (C keeps msg_name set for L2 and L4), and gives the fd back
 // untouched when done.
 import type { ControlInfo, Received, TimestampSource } from '../sys/boundary.js';
+import type { ControlStamps } from '../sys/cmsg.js';
 import { DgramSocket } from '../sys/socket.js';
 
 export class FdSource implements TimestampSource {
@@ -33,6 +34,11 @@ export class FdSource implements TimestampSource {
   /** recvErrQueue into a reused ControlInfo; the entry's length or -1 (see DgramSocket). */
   recvErrQueueInto(timeoutMs: number, out: ControlInfo): number {
     return this.sock.recvErrQueueInto(timeoutMs, out);
+  }
+
+  /** The TX timestamp loop's allocation-free read (see DgramSocket.recvErrQueueStamps). */
+  recvErrQueueStamps(timeoutMs: number, out: ControlStamps): number {
+    return this.sock.recvErrQueueStamps(timeoutMs, out);
   }
 
   /** Frees this wrapper's native memory; the fd stays open (the main thread owns it). */

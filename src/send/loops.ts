@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { IsochronError } from '../errors.js';
 import { LoopControl } from '../runtime/control.js';
 import { RecordRing } from '../runtime/ring.js';
-import { SendRingOverflow, SendWorkerFailed } from './errors.js';
+import { SendRingOverflow, SendTxTimestamp, SendWorkerFailed } from './errors.js';
 import type { SendLogFiller } from './log-filler.js';
 import { fromWire, SENT_SLOTS, TXTS_SLOTS, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback, type TxTimestampTask } from './tasks.js';
 
@@ -130,7 +130,7 @@ export class RunningLoops {
 
   private drain(): void {
     const e = this.txError ? this.filler.drainSent(this.sentRing) : this.filler.drainTx(this.txRing, this.sentRing);
-    if (e && !this.txError && e.code === 'ISOCHRON_ERR_SEND_TX_TIMESTAMP') {
+    if (e && !this.txError && e.code === SendTxTimestamp.code) {
       // C: a bad timestamp ends the timestamp thread, the sender goes on.
       this.txError = e;
       this.stopTx();

@@ -5,6 +5,7 @@
 import { Socket as NetSocket } from 'node:net';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { ManagementClient } from '../mgmt/client.js';
+import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooLarge } from '../mgmt/errors.js';
 import { Mid, PortLinkState } from '../mgmt/ids.js';
 import type { MidValue } from '../mgmt/payloads.js';
 import { strerror } from '../sys/libc.js';
@@ -18,8 +19,20 @@ import { describeClient, type ClientPlan } from './plan.js';
 export const MGMT_TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Codes meaning the connection itself is gone (as opposed to a refused request). */
-const CONNECTION_LOST = new Set(['ISOCHRON_ERR_MGMT_DISCONNECTED', 'ISOCHRON_ERR_MGMT_TIMEOUT', 'ISOCHRON_ERR_MGMT_READER_CLOSED']);
+/**
+ * Codes meaning the connection itself is gone (as opposed to a refused
+ * request): the socket closed, a reply never came (pairing lost), or the
+ * reply stream broke beyond resynchronising (an oversize claim, a reader
+ * already dead or failing internally). After any of these the client only
+ * rejects, so the receiver is as good as lost.
+ */
+const CONNECTION_LOST: ReadonlySet<string> = new Set([
+  MgmtDisconnected.code,
+  MgmtTimeout.code,
+  MgmtReaderClosed.code,
+  MgmtTooLarge.code,
+  MgmtInternal.code,
+]);
 
 export function isConnectionLost(err: unknown): err is IsochronError {
   return isIsochronError(err) && CONNECTION_LOST.has(err.code);

@@ -3,6 +3,7 @@
 // numbers, bigints, byte arrays and SharedArrayBuffers. Per-packet data
 // never travels this way; it goes through the RecordRings.
 import { IsochronError, isIsochronError } from '../errors.js';
+import { SendWorkerFailed } from './errors.js';
 import type { ThreadPlan } from './plan.js';
 import type { SendLoopParams } from './send-loop.js';
 
@@ -65,7 +66,7 @@ export interface LoopResult {
 export function toWire(err: unknown): WireError {
   if (isIsochronError(err)) return { code: err.code, errno: err.errno, message: err.message };
   const e = err instanceof Error ? err : new Error(String(err));
-  return { code: 'ISOCHRON_ERR_SEND_WORKER', errno: -5, message: e.stack ?? e.message };
+  return { code: SendWorkerFailed.code, errno: SendWorkerFailed.errno, message: e.stack ?? e.message };
 }
 
 export function fromWire(w: WireError): IsochronError {

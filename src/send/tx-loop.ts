@@ -4,12 +4,12 @@
 // thread, which owns the send log and decides what each one means. Waits
 // are bounded (poll slices) so the stop flag is seen; C's rule that 2 s
 // without any timestamp ends the thread is kept.
-import type { ControlInfo, TimestampSource } from '../sys/boundary.js';
-import { emptyControlInfo } from '../sys/cmsg.js';
+import type { TimestampSource } from '../sys/boundary.js';
+import { emptyControlStamps, type ControlInfo, type ControlStamps } from '../sys/cmsg.js';
 import { LoopControl, LoopState } from '../runtime/control.js';
 import type { RecordRing } from '../runtime/ring.js';
 import { sleepUntilOrStop } from './send-loop.js';
-import { TaiClock, tsFromNs, type Ts } from './timespec.js';
+import { TaiClock, tsFromNs, writeNsLE, type Ts } from './timespec.js';
 import { type LoopResult } from './tasks.js';
 
 export const POLL_SLICE_MS = 20;
@@ -19,23 +19,46 @@ export interface TxLoopParams {
   timeoutMs: number;
 }
 
-/** A source that can parse error-queue entries into a reused ControlInfo (FdSource). */
-interface ErrQueueInto {
-  recvErrQueueInto(timeoutMs: number, out: ControlInfo): number;
+/** A source that parses error-queue entries into a reused ControlStamps (FdSource). */
+interface ErrQueueStamps {
+  recvErrQueueStamps(timeoutMs: number, out: ControlStamps): number;
+}
+
+/** A ControlInfo's bigints as ControlStamps numbers (sources without recvErrQueueStamps: fakes). */
+export function stampsFromControl(c: ControlInfo, out: ControlStamps): ControlStamps {
+  const sw = tsFromNs(c.swTs);
+  const hw = tsFromNs(c.hwTs);
+  out.sw.sec = sw.sec;
+  out.sw.nsec = sw.nsec;
+  out.hw.sec = hw.sec;
+  out.hw.nsec = hw.nsec;
+  out.tsKey = c.tsKey;
+  out.tsType = c.tsType;
+  const dropped = BigInt.asUintN(64, c.txtimeDropped);
+  out.txtimeDroppedHi = Number(dropped >> 32n);
+  out.txtimeDroppedLo = Number(dropped & 0xffff_ffffn);
+  out.txtimeCode = c.txtimeCode;
+  out.otherError = c.otherError !== null;
+  out.unknown = c.unknown.length;
+  return out;
 }
 
 /**
- * The next error-queue entry's control info, or null on timeout. With a
- * source that has recvErrQueueInto, the same ControlInfo is refilled each
- * time (valid until the next call) and no Received is built per entry.
+ * The next error-queue entry as numbers, or null on timeout. The same
+ * ControlStamps is refilled each time (valid until the next call); with a
+ * source that has recvErrQueueStamps (the real socket) nothing is
+ * allocated per entry.
  */
-function entryReader(src: TimestampSource): (timeoutMs: number) => ControlInfo | null {
-  const into = src as TimestampSource & Partial<ErrQueueInto>;
-  if (typeof into.recvErrQueueInto === 'function') {
-    const info = emptyControlInfo();
-    return (ms) => (into.recvErrQueueInto!(ms, info) >= 0 ? info : null);
+function entryReader(src: TimestampSource): (timeoutMs: number) => ControlStamps | null {
+  const stamps = emptyControlStamps();
+  const direct = src as TimestampSource & Partial<ErrQueueStamps>;
+  if (typeof direct.recvErrQueueStamps === 'function') {
+    return (ms) => (direct.recvErrQueueStamps!(ms, stamps) >= 0 ? stamps : null);
   }
-  return (ms) => src.recvErrQueue(ms)?.control ?? null;
+  return (ms) => {
+    const c = src.recvErrQueue(ms)?.control;
+    return c ? stampsFromControl(c, stamps) : null;
+  };
 }
 
 /** A 32-bit signed integer as a little-endian int64 word. */
@@ -58,7 +81,6 @@ export function runTxTimestampLoop(
   if (!sleepUntilOrStop(clock, tsFromNs(p.firstWakeup), now, control, slice)) return { status: 'stopped', count: 0 };
   const next = entryReader(src);
   const words = new DataView(ring.buffer, ring.data.byteOffset, ring.data.byteLength);
-  const d = ring.data;
   let last = performance.now();
   let count = 0;
   while (!control.stopRequested) {
@@ -68,18 +90,23 @@ export function runTxTimestampLoop(
       continue;
     }
     // ICMP errors (L4) and the like carry no key: not a timestamp.
-    if (c.tsKey < 0 && c.txtimeDropped === 0n) continue;
+    if (c.tsKey < 0 && c.txtimeDroppedHi === 0 && c.txtimeDroppedLo === 0) continue;
     last = performance.now();
     const b = ring.reserve();
     if (b < 0) continue;
-    // The small integers go in as number halves: BigInt(x) would allocate per entry.
-    writeI64(words, b * 8, c.tsKey);
-    writeI64(words, (b + 1) * 8, c.tsType);
-    d[b + 2] = c.swTs;
-    d[b + 3] = c.hwTs;
-    d[b + 4] = c.txtimeDropped;
-    writeI64(words, (b + 5) * 8, c.txtimeCode);
-    ring.commit();
+    // Everything goes in as number halves: a BigInt per entry would allocate.
+    const at = b * 8;
+    writeI64(words, at, c.tsKey);
+    writeI64(words, at + 8, c.tsType);
+    writeNsLE(words, at + 16, c.sw);
+    writeNsLE(words, at + 24, c.hw);
+    words.setUint32(at + 32, c.txtimeDroppedLo, true);
+    words.setUint32(at + 36, c.txtimeDroppedHi, true);
+    writeI64(words, at + 40, c.txtimeCode);
+    // publish(), not commit(): the main thread's pump drains this ring every
+    // PUMP_WAIT_MS (it waits on the sender's ring), so a notify per entry
+    // would wake nobody and only take V8's process-wide notify/wait lock.
+    ring.publish();
     count++;
     control.addProgress();
   }

@@ -117,6 +117,127 @@ export function parseControl(buf: Buffer, offset: number, length: number, out = 
   return out;
 }
 
+/** A timespec as two numbers, nsec in [0, 1e9). */
+export interface TsNumbers {
+  sec: number;
+  nsec: number;
+}
+
+/**
+ * What a TX timestamp loop needs from one error-queue entry, as numbers:
+ * parseControlStamps refills one of these per entry and creates nothing.
+ * The same facts as ControlInfo's, where the bigints become (sec, nsec)
+ * pairs and u32 halves.
+ */
+export interface ControlStamps {
+  /** SCM_TIMESTAMPING ts[0] (software); 0/0 when absent. */
+  readonly sw: TsNumbers;
+  /** SCM_TIMESTAMPING ts[2] (raw hardware); 0/0 when absent. */
+  readonly hw: TsNumbers;
+  /** SOF_TIMESTAMPING_OPT_ID key (u32 ee_data); -1 when absent. */
+  tsKey: number;
+  /** SCM_TSTAMP_* (ee_info); -1 when absent. */
+  tsType: number;
+  /** Launch time of a dropped packet (SO_EE_ORIGIN_TXTIME) as u32 halves: ns = hi * 2^32 + lo; both 0 when absent. */
+  txtimeDroppedHi: number;
+  txtimeDroppedLo: number;
+  /** SO_EE_CODE_TXTIME_* of the drop; 0 when absent. */
+  txtimeCode: number;
+  /** An error-queue record of another origin (ICMP...) was present. */
+  otherError: boolean;
+  /** Records of a level/type this parser does not know. */
+  unknown: number;
+}
+
+export function emptyControlStamps(): ControlStamps {
+  return {
+    sw: { sec: 0, nsec: 0 },
+    hw: { sec: 0, nsec: 0 },
+    tsKey: -1,
+    tsType: -1,
+    txtimeDroppedHi: 0,
+    txtimeDroppedLo: 0,
+    txtimeCode: 0,
+    otherError: false,
+    unknown: 0,
+  };
+}
+
+const TWO_POW_32 = 0x1_0000_0000;
+const NSEC = 1_000_000_000;
+
+/** struct timespec (two s64) into `out`, normalised so nsec is in [0, 1e9); exact below 2^53 ns-seconds. */
+function readTimespecInto(buf: Buffer, at: number, out: TsNumbers): void {
+  const sec = buf.readUInt32LE(at) + buf.readInt32LE(at + 4) * TWO_POW_32;
+  const nsec = buf.readUInt32LE(at + 8) + buf.readInt32LE(at + 12) * TWO_POW_32;
+  // The kernel always gives nsec in range; the carry is arithmetic so odd input stays exact too.
+  const carry = Math.floor(nsec / NSEC);
+  out.sec = sec + carry;
+  out.nsec = nsec - carry * NSEC;
+}
+
+/**
+ * parseControl for the TX timestamp loop: the same walk and the same
+ * length checks (BadControlMessage for impossible records, truncated ones
+ * end the walk), but every field of `out` is reset and refilled with
+ * numbers, so a parse allocates nothing. SCM_TXTIME records are skipped
+ * (they never come from the error queue).
+ */
+export function parseControlStamps(buf: Buffer, offset: number, length: number, out: ControlStamps): ControlStamps {
+  out.sw.sec = 0;
+  out.sw.nsec = 0;
+  out.hw.sec = 0;
+  out.hw.nsec = 0;
+  out.tsKey = -1;
+  out.tsType = -1;
+  out.txtimeDroppedHi = 0;
+  out.txtimeDroppedLo = 0;
+  out.txtimeCode = 0;
+  out.otherError = false;
+  out.unknown = 0;
+  const end = offset + Math.min(length, buf.length - offset);
+  let at = offset;
+  while (at + CMSG_HDR <= end) {
+    // cmsg_len is a u64: a non-zero high half is a claim past any buffer (truncated).
+    const lenLo = buf.readUInt32LE(at);
+    const lenHi = buf.readUInt32LE(at + 4);
+    if (lenHi === 0 && lenLo < CMSG_HDR) throw BadControlMessage(`cmsg_len ${lenLo} is below the header size ${CMSG_HDR}`);
+    if (lenHi !== 0 || lenLo > end - at) break;
+    const len = lenLo;
+    const level = buf.readInt32LE(at + 8);
+    const type = buf.readInt32LE(at + 12);
+    const data = at + CMSG_HDR;
+    const dataLen = len - CMSG_HDR;
+    if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
+      if (dataLen < 3 * SIZEOF.timespec) throw BadControlMessage(`short SCM_TIMESTAMPING (${dataLen} of 48 bytes)`);
+      readTimespecInto(buf, data, out.sw);
+      readTimespecInto(buf, data + 2 * SIZEOF.timespec, out.hw);
+    } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
+      if (dataLen < 8) throw BadControlMessage(`short SCM_TXTIME (${dataLen} of 8 bytes)`);
+    } else if (isErrQueueRecord(level, type)) {
+      if (dataLen < SIZEOF.sock_extended_err) {
+        throw BadControlMessage(`short sock_extended_err (${dataLen} of ${SIZEOF.sock_extended_err} bytes)`);
+      }
+      // struct sock_extended_err: u32 errno; u8 origin, type, code, pad; u32 info; u32 data.
+      const origin = buf.readUInt8(data + 4);
+      if (origin === SO_EE_ORIGIN_TIMESTAMPING) {
+        out.tsKey = buf.readUInt32LE(data + 12);
+        out.tsType = buf.readUInt32LE(data + 8);
+      } else if (origin === SO_EE_ORIGIN_TXTIME) {
+        out.txtimeDroppedHi = buf.readUInt32LE(data + 12);
+        out.txtimeDroppedLo = buf.readUInt32LE(data + 8);
+        out.txtimeCode = buf.readUInt8(data + 6);
+      } else {
+        out.otherError = true;
+      }
+    } else {
+      out.unknown++;
+    }
+    at += cmsgAlign(len);
+  }
+  return out;
+}
+
 /** Writes one cmsg header at `at`; returns the offset of its data. */
 export function writeCmsgHeader(buf: Buffer, at: number, level: number, type: number, dataLen: number): number {
   buf.writeBigUInt64LE(BigInt(cmsgLen(dataLen)), at);

@@ -30,7 +30,7 @@ import {
   SO_TXTIME,
   CLOCK_TAI,
 } from './constants.js';
-import { emptyControlInfo, parseControl, writeTxtimeCmsg, type ControlInfo } from './cmsg.js';
+import { emptyControlInfo, parseControl, parseControlStamps, writeTxtimeCmsg, type ControlInfo, type ControlStamps } from './cmsg.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { allocNative, lastErrno, libc, type NativeBlock } from './libc.js';
 import { MSGHDR, SIZEOF, ifnameBytes } from './structs.js';
@@ -71,31 +71,64 @@ function pollInto(pfd: Buffer, fd: number, events: number, timeoutMs: number): n
 
 /**
  * Waits for `fd` to become readable without blocking the event loop (libuv
- * watches the fd). Resolves false on timeout.
+ * watches the fd). Resolves false on timeout. For a Socket, use its
+ * waitReadable: close() ends that wait before the fd goes away.
  */
 export function waitReadable(fd: number, timeoutMs: number): Promise<boolean> {
-  return waitPoll(fd, { readable: true }, timeoutMs);
+  try {
+    return startWait(fd, { readable: true }, timeoutMs).done;
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /** Like waitReadable, for writability (a non-blocking connect() completing). */
 export function waitWritable(fd: number, timeoutMs: number): Promise<boolean> {
-  return waitPoll(fd, { writable: true }, timeoutMs);
+  try {
+    return startWait(fd, { writable: true }, timeoutMs).done;
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
-function waitPoll(fd: number, events: { readable: true } | { writable: true }, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let done = false;
+/**
+ * Descriptors this thread's event loop is polling. libuv allows one poll
+ * handle per fd; koffi aborts the process when a second one fails to start,
+ * so a second wait is refused here with an error instead.
+ */
+const polled = new Set<number>();
+
+/** One pending wait: `done` settles once, by readiness (true), timeout or cancel() (false). */
+interface PendingWait {
+  readonly done: Promise<boolean>;
+  /** Stops watching the fd now (synchronously) and resolves `done` with false. */
+  cancel(): void;
+}
+
+function startWait(fd: number, events: { readable: true } | { writable: true }, timeoutMs: number, onEnd?: () => void): PendingWait {
+  if (polled.has(fd)) {
+    throw InvalidSysArgument(`fd ${fd} is already being waited on: one wait per descriptor at a time (serialise the callers)`);
+  }
+  let finish!: (ok: boolean) => void;
+  const done = new Promise<boolean>((resolve) => {
+    let over = false;
     // koffi passes (status, events); its typings declare (events) only.
     const handle = koffi.node.poll(fd, events, (() => finish(true)) as never);
+    polled.add(fd);
     const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
-    function finish(ok: boolean): void {
-      if (done) return;
-      done = true;
+    finish = (ok: boolean): void => {
+      if (over) return;
+      over = true;
       clearTimeout(timer);
+      // uv_poll_stop takes the fd out of the event loop's epoll set at once,
+      // so the fd may be closed (and its number reused) right after this.
       handle.close();
+      polled.delete(fd);
+      onEnd?.();
       resolve(ok);
-    }
+    };
   });
+  return { done, cancel: () => finish(false) };
 }
 
 /** socket(2), throwing the errno as an IsochronError naming `what`. */
@@ -112,6 +145,8 @@ export function openSocketPair(domain: number, type: number, what = 'socketpair'
 
 export class Socket {
   #fd: number;
+  /** Waits in progress on the fd: close() and release() end them first. */
+  readonly #waits = new Set<PendingWait>();
 
   constructor(fd: number) {
     this.#fd = fd;
@@ -226,21 +261,52 @@ export class Socket {
     return pollFd(this.openFd, events, timeoutMs);
   }
 
-  /** Resolves true when readable, false on timeout; the event loop keeps running. */
+  /**
+   * Resolves true when readable, false on timeout or when the socket is
+   * closed (or released) meanwhile; the event loop keeps running.
+   */
   waitReadable(timeoutMs: number): Promise<boolean> {
-    return waitReadable(this.openFd, timeoutMs);
+    return this.#wait({ readable: true }, timeoutMs);
+  }
+
+  /** Like waitReadable, for writability (a non-blocking connect() completing). */
+  waitWritable(timeoutMs: number): Promise<boolean> {
+    return this.#wait({ writable: true }, timeoutMs);
+  }
+
+  /** Waits in progress: 0 or 1 (one wait per descriptor at a time). */
+  get pendingWaits(): number {
+    return this.#waits.size;
+  }
+
+  #wait(events: { readable: true } | { writable: true }, timeoutMs: number): Promise<boolean> {
+    try {
+      const w: PendingWait = startWait(this.openFd, events, timeoutMs, () => this.#waits.delete(w));
+      this.#waits.add(w);
+      return w.done;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Ends the waits in progress (resolved false): nothing may poll an fd that is closed or handed over. */
+  #endWaits(): void {
+    for (const w of [...this.#waits]) w.cancel();
   }
 
   /** Gives up ownership of the fd (e.g. to Node's net module) without closing it. */
   release(): number {
     const fd = this.openFd;
+    this.#endWaits();
     this.#fd = -1;
     this.dispose();
     return fd;
   }
 
+  /** Closes the fd; waits in progress resolve false first (check `fd < 0` to tell a close from a timeout). */
   close(): void {
     if (this.#fd < 0) return;
+    this.#endWaits();
     const fd = this.#fd;
     this.#fd = -1;
     this.dispose();
@@ -427,6 +493,18 @@ export class DgramSocket extends Socket {
     if (n < 0) return -1;
     resetControlInfo(out);
     parseControl(this.#rx.control, 0, this.#rx.controlLen, out);
+    return n;
+  }
+
+  /**
+   * recvErrQueueInto with numbers instead of bigints (parseControlStamps):
+   * the TX timestamp loop's read, which allocates nothing per entry.
+   * Returns the entry's length, or -1 on timeout.
+   */
+  recvErrQueueStamps(timeoutMs: number, out: ControlStamps): number {
+    const n = this.#recvmsg(MSG_ERRQUEUE | MSG_DONTWAIT, POLLPRI | POLLERR, timeoutMs, 'recvmsg(MSG_ERRQUEUE)');
+    if (n < 0) return -1;
+    parseControlStamps(this.#rx.control, 0, this.#rx.controlLen, out);
     return n;
   }
 

@@ -11,7 +11,7 @@
 import { AF_INET, AF_INET6, E, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
-import { Socket, check, openSocketFd, waitWritable } from './socket.js';
+import { Socket, check, openSocketFd } from './socket.js';
 import { encodeSockaddrIn } from './structs.js';
 
 export interface TcpListenOptions {
@@ -60,7 +60,7 @@ export async function connectTcp(opts: TcpConnectOptions): Promise<number> {
     if (libc().connect(sock.fd, sa, sa.length) < 0) {
       const errnum = lastErrno();
       if (errnum !== E.EINPROGRESS) throw sysError(`connect(TCP ${where})`, errnum);
-      if (!(await waitWritable(sock.fd, opts.timeoutMs ?? 10_000))) throw sysError(`connect(TCP ${where})`, E.ETIMEDOUT);
+      if (!(await sock.waitWritable(opts.timeoutMs ?? 10_000))) throw sysError(`connect(TCP ${where})`, E.ETIMEDOUT);
       const pending = sock.pendingError();
       if (pending) throw sysError(`connect(TCP ${where})`, pending);
     }

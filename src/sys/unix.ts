@@ -31,7 +31,7 @@ export class UnixDgramSocket extends DgramSocket {
     return this.send(payload, undefined, addr.subarray(0, len));
   }
 
-  /** Receives one datagram without blocking the event loop; null on timeout. */
+  /** Receives one datagram without blocking the event loop; null on timeout or when closed meanwhile. */
   async recvAsync(timeoutMs: number): Promise<Buffer | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -39,6 +39,8 @@ export class UnixDgramSocket extends DgramSocket {
       if (got) return Buffer.from(got.data);
       const left = deadline - Date.now();
       if (left <= 0 || !(await this.waitReadable(left))) {
+        // close() ends the wait: nothing more to read from a closed socket.
+        if (this.fd < 0) return null;
         const last = this.recv(0);
         return last ? Buffer.from(last.data) : null;
       }
