@@ -71,50 +71,69 @@ function isErrQueueRecord(level: number, type: number): boolean {
   );
 }
 
+type RecordVisitor<T> = (buf: Buffer, level: number, type: number, data: number, dataLen: number, out: T) => void;
+
+/**
+ * The one walk over a control buffer, shared by both parsers. `visit` is a
+ * module-level function and `out` its state, so the walk itself allocates
+ * nothing (the TX timestamp loop parses once per packet).
+ */
+function walkControl<T>(buf: Buffer, offset: number, length: number, visit: RecordVisitor<T>, out: T): T {
+  const end = offset + Math.min(length, buf.length - offset);
+  let at = offset;
+  while (at + CMSG_HDR <= end) {
+    // cmsg_len is a u64: a non-zero high half is a claim past any buffer (truncated).
+    const lenLo = buf.readUInt32LE(at);
+    const lenHi = buf.readUInt32LE(at + 4);
+    if (lenHi === 0 && lenLo < CMSG_HDR) throw BadControlMessage(`cmsg_len ${lenLo} is below the header size ${CMSG_HDR}`);
+    if (lenHi !== 0 || lenLo > end - at) break; // truncated by the kernel (MSG_CTRUNC): nothing more to read
+    visit(buf, buf.readInt32LE(at + 8), buf.readInt32LE(at + 12), at + CMSG_HDR, lenLo - CMSG_HDR, out);
+    at += cmsgAlign(lenLo);
+  }
+  return out;
+}
+
+/** Length checks common to both parsers: a record too short for its type is refused. */
+function checkRecordLength(level: number, type: number, dataLen: number): void {
+  if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
+    if (dataLen < 3 * SIZEOF.timespec) throw BadControlMessage(`short SCM_TIMESTAMPING (${dataLen} of 48 bytes)`);
+  } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
+    if (dataLen < 8) throw BadControlMessage(`short SCM_TXTIME (${dataLen} of 8 bytes)`);
+  } else if (isErrQueueRecord(level, type) && dataLen < SIZEOF.sock_extended_err) {
+    throw BadControlMessage(`short sock_extended_err (${dataLen} of ${SIZEOF.sock_extended_err} bytes)`);
+  }
+}
+
+function visitInfo(buf: Buffer, level: number, type: number, data: number, dataLen: number, out: ControlInfo): void {
+  checkRecordLength(level, type, dataLen);
+  if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
+    out.swTs = readTimespec(buf, data);
+    out.hwTs = readTimespec(buf, data + 2 * SIZEOF.timespec);
+  } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
+    out.txtime = buf.readBigUInt64LE(data);
+  } else if (isErrQueueRecord(level, type)) {
+    const ee = decodeSockExtendedErr(buf, data);
+    if (ee.origin === SO_EE_ORIGIN_TIMESTAMPING) {
+      out.tsKey = ee.data;
+      out.tsType = ee.info;
+    } else if (ee.origin === SO_EE_ORIGIN_TXTIME) {
+      out.txtimeDropped = (BigInt(ee.data) << 32n) + BigInt(ee.info);
+      out.txtimeCode = ee.code;
+    } else {
+      out.otherError = ee;
+    }
+  } else {
+    out.unknown.push({ level, type });
+  }
+}
+
 /**
  * Parses `length` bytes of control data starting at `offset` of `buf`.
  * Throws BadControlMessage for a record whose declared length is below the
  * header size or whose payload is too short for its type.
  */
 export function parseControl(buf: Buffer, offset: number, length: number, out = emptyControlInfo()): ControlInfo {
-  const end = offset + Math.min(length, buf.length - offset);
-  let at = offset;
-  while (at + CMSG_HDR <= end) {
-    const declared = buf.readBigUInt64LE(at);
-    if (declared < BigInt(CMSG_HDR)) throw BadControlMessage(`cmsg_len ${declared} is below the header size ${CMSG_HDR}`);
-    if (declared > BigInt(end - at)) break; // truncated by the kernel (MSG_CTRUNC): nothing more to read
-    const len = Number(declared);
-    const level = buf.readInt32LE(at + 8);
-    const type = buf.readInt32LE(at + 12);
-    const data = at + CMSG_HDR;
-    const dataLen = len - CMSG_HDR;
-    if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
-      if (dataLen < 3 * SIZEOF.timespec) throw BadControlMessage(`short SCM_TIMESTAMPING (${dataLen} of 48 bytes)`);
-      out.swTs = readTimespec(buf, data);
-      out.hwTs = readTimespec(buf, data + 2 * SIZEOF.timespec);
-    } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
-      if (dataLen < 8) throw BadControlMessage(`short SCM_TXTIME (${dataLen} of 8 bytes)`);
-      out.txtime = buf.readBigUInt64LE(data);
-    } else if (isErrQueueRecord(level, type)) {
-      if (dataLen < SIZEOF.sock_extended_err) {
-        throw BadControlMessage(`short sock_extended_err (${dataLen} of ${SIZEOF.sock_extended_err} bytes)`);
-      }
-      const ee = decodeSockExtendedErr(buf, data);
-      if (ee.origin === SO_EE_ORIGIN_TIMESTAMPING) {
-        out.tsKey = ee.data;
-        out.tsType = ee.info;
-      } else if (ee.origin === SO_EE_ORIGIN_TXTIME) {
-        out.txtimeDropped = (BigInt(ee.data) << 32n) + BigInt(ee.info);
-        out.txtimeCode = ee.code;
-      } else {
-        out.otherError = ee;
-      }
-    } else {
-      out.unknown.push({ level, type });
-    }
-    at += cmsgAlign(len);
-  }
-  return out;
+  return walkControl(buf, offset, length, visitInfo, out);
 }
 
 /** A timespec as two numbers, nsec in [0, 1e9). */
@@ -195,47 +214,32 @@ export function parseControlStamps(buf: Buffer, offset: number, length: number, 
   out.txtimeCode = 0;
   out.otherError = false;
   out.unknown = 0;
-  const end = offset + Math.min(length, buf.length - offset);
-  let at = offset;
-  while (at + CMSG_HDR <= end) {
-    // cmsg_len is a u64: a non-zero high half is a claim past any buffer (truncated).
-    const lenLo = buf.readUInt32LE(at);
-    const lenHi = buf.readUInt32LE(at + 4);
-    if (lenHi === 0 && lenLo < CMSG_HDR) throw BadControlMessage(`cmsg_len ${lenLo} is below the header size ${CMSG_HDR}`);
-    if (lenHi !== 0 || lenLo > end - at) break;
-    const len = lenLo;
-    const level = buf.readInt32LE(at + 8);
-    const type = buf.readInt32LE(at + 12);
-    const data = at + CMSG_HDR;
-    const dataLen = len - CMSG_HDR;
-    if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
-      if (dataLen < 3 * SIZEOF.timespec) throw BadControlMessage(`short SCM_TIMESTAMPING (${dataLen} of 48 bytes)`);
-      readTimespecInto(buf, data, out.sw);
-      readTimespecInto(buf, data + 2 * SIZEOF.timespec, out.hw);
-    } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
-      if (dataLen < 8) throw BadControlMessage(`short SCM_TXTIME (${dataLen} of 8 bytes)`);
-    } else if (isErrQueueRecord(level, type)) {
-      if (dataLen < SIZEOF.sock_extended_err) {
-        throw BadControlMessage(`short sock_extended_err (${dataLen} of ${SIZEOF.sock_extended_err} bytes)`);
-      }
-      // struct sock_extended_err: u32 errno; u8 origin, type, code, pad; u32 info; u32 data.
-      const origin = buf.readUInt8(data + 4);
-      if (origin === SO_EE_ORIGIN_TIMESTAMPING) {
-        out.tsKey = buf.readUInt32LE(data + 12);
-        out.tsType = buf.readUInt32LE(data + 8);
-      } else if (origin === SO_EE_ORIGIN_TXTIME) {
-        out.txtimeDroppedHi = buf.readUInt32LE(data + 12);
-        out.txtimeDroppedLo = buf.readUInt32LE(data + 8);
-        out.txtimeCode = buf.readUInt8(data + 6);
-      } else {
-        out.otherError = true;
-      }
+  return walkControl(buf, offset, length, visitStamps, out);
+}
+
+function visitStamps(buf: Buffer, level: number, type: number, data: number, dataLen: number, out: ControlStamps): void {
+  checkRecordLength(level, type, dataLen);
+  if (level === SOL_SOCKET && type === SCM_TIMESTAMPING) {
+    readTimespecInto(buf, data, out.sw);
+    readTimespecInto(buf, data + 2 * SIZEOF.timespec, out.hw);
+  } else if (level === SOL_SOCKET && type === SCM_TXTIME) {
+    // Never on the error queue: length-checked like parseControl, then skipped.
+  } else if (isErrQueueRecord(level, type)) {
+    // struct sock_extended_err: u32 errno; u8 origin, type, code, pad; u32 info; u32 data.
+    const origin = buf.readUInt8(data + 4);
+    if (origin === SO_EE_ORIGIN_TIMESTAMPING) {
+      out.tsKey = buf.readUInt32LE(data + 12);
+      out.tsType = buf.readUInt32LE(data + 8);
+    } else if (origin === SO_EE_ORIGIN_TXTIME) {
+      out.txtimeDroppedHi = buf.readUInt32LE(data + 12);
+      out.txtimeDroppedLo = buf.readUInt32LE(data + 8);
+      out.txtimeCode = buf.readUInt8(data + 6);
     } else {
-      out.unknown++;
+      out.otherError = true;
     }
-    at += cmsgAlign(len);
+  } else {
+    out.unknown++;
   }
-  return out;
 }
 
 /** Writes one cmsg header at `at`; returns the offset of its data. */
