@@ -12,6 +12,7 @@ import { cliEntry, vectorsDir } from './helpers/paths.js';
 import { renderUsage } from '../src/cli/spec.js';
 import { REPORT_SPEC } from '../src/cli/options/report.js';
 import { topLevelUsage } from '../src/cli/parse.js';
+import type { ReportCase } from './report-support.js';
 
 test('an npm-style isochron-report symlink run through its shebang dispatches to report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'isochron-bin-'));
@@ -31,18 +32,8 @@ test('an npm-style isochron-report symlink run through its shebang dispatches to
   }
 });
 
-interface RunCase {
-  argv: string[];
-  cwd: string;
-  exit_code: number;
-  stdout?: string;
-  stderr?: string;
-  stdout_file?: string;
-  stderr_file?: string;
-}
-
 test('report options reach runReport (first case of the report index, end to end)', async () => {
-  const cases = JSON.parse(readFileSync(join(vectorsDir, 'report', 'cases.json'), 'utf8')) as RunCase[];
+  const cases = JSON.parse(readFileSync(join(vectorsDir, 'report', 'cases.json'), 'utf8')) as ReportCase[];
   const c = cases[0];
   const res = await runCli(c.argv.slice(1), { cwd: join(vectorsDir, c.cwd) });
   const want = (s: 'stdout' | 'stderr') =>
