@@ -14,7 +14,8 @@ import {
   newRxHeader,
   parseL2Frame,
   parseUdpPayload,
-  payloadLength,
+  datFrameSize,
+  sentLength,
   vlanTci,
   writeTimespecNs,
   type Transport,
@@ -50,17 +51,43 @@ const layouts: Array<{ name: string; t: Transport; size: number; hex: string }> 
     size: 34,
     hex: '020000000b02' + '020000000a01' + 'dead' + zeros(20),
   },
+  // L4: --frame-size is the UDP payload; C's pad pattern stops at the
+  // reduced length (frame size - 42/62) rounded up to a word, zeros after.
   {
-    name: 'L4 IPv4, 128 octets -> 86-octet UDP payload',
+    name: 'L4 IPv4, 128 octets of UDP payload, pattern to 86 rounded up to 88',
     t: udp4,
     size: 128,
-    hex: zeros(20) + pattern(86 - 20),
+    hex: zeros(20) + pattern(88 - 20) + zeros(128 - 88),
   },
   {
-    name: 'L4 IPv6, 128 octets -> 66-octet UDP payload',
+    name: 'L4 IPv4, --frame-size 64 (kernel selftests): one pattern word, then zeros',
+    t: udp4,
+    size: 64,
+    hex: zeros(20) + pattern(4) + zeros(64 - 24),
+  },
+  {
+    name: 'L4 IPv6, --frame-size 64: header and zeros (reduced length 2)',
+    t: udp6,
+    size: 64,
+    hex: zeros(20) + zeros(64 - 20),
+  },
+  {
+    name: 'L4 IPv4, header only',
+    t: udp4,
+    size: 20,
+    hex: zeros(20),
+  },
+  {
+    name: 'L4 IPv4, 10000 octets: pattern to 9958 rounded up to 9960',
+    t: udp4,
+    size: 10000,
+    hex: zeros(20) + pattern(9960 - 20) + zeros(40),
+  },
+  {
+    name: 'L4 IPv6, 128 octets of UDP payload, pattern to 66 rounded up to 68',
     t: udp6,
     size: 128,
-    hex: zeros(20) + pattern(66 - 20),
+    hex: zeros(20) + pattern(68 - 20) + zeros(128 - 68),
   },
   {
     name: 'L2 custom etype 0x88b5, odd size',
@@ -74,9 +101,23 @@ for (const l of layouts) {
   test(`frame template: ${l.name}`, () => {
     const frame = buildFrameTemplate(l.size, l.t);
     assert.equal(frame.toString('hex'), l.hex);
-    assert.equal(frame.length, payloadLength(l.size, l.t));
+    assert.equal(frame.length, sentLength(l.size));
+    assert.equal(frame.length, l.size, '--frame-size is what the socket gets, L2 and L4 alike');
   });
 }
+
+test('.dat frame_size: L2 as given; L4 minus Ethernet+IP+UDP, cut to 16 bits (values seen from the C sender)', () => {
+  assert.equal(datFrameSize(64, plain), 64);
+  assert.equal(datFrameSize(100, tagged), 100);
+  // Recorded from the C sender over veth: --l4 --frame-size N --> header frame_size.
+  const seen: Array<[number, number, number]> = [
+    [64, 22, 2], [128, 86, 66], [0, 65494, 65474], [10, 65504, 65484], [20, 65514, 65494], [9999, 9957, 9937], [10000, 9958, 9938],
+  ];
+  for (const [size, v4, v6] of seen) {
+    assert.equal(datFrameSize(size, udp4), v4, `IPv4 ${size}`);
+    assert.equal(datFrameSize(size, udp6), v6, `IPv6 ${size}`);
+  }
+});
 
 test('VLAN TCI: PCP is the low 3 bits of --priority, VID the low 12 bits of --vid, no DEI', () => {
   const cases: Array<[number, number, number]> = [
@@ -95,9 +136,12 @@ test('frame size limits: the 10000-octet buffer, and frames too short for the he
   assert.throws(() => buildFrameTemplate(10001, plain), (e: unknown) => e instanceof IsochronError && e.code === 'ISOCHRON_ERR_FRAME_TOO_LARGE' && e.message === 'Frame size cannot exceed 10000 octets');
   assert.equal(minimumFrameSize(plain), 34);
   assert.equal(minimumFrameSize(tagged), 38);
-  assert.equal(minimumFrameSize(udp4), 62);
-  assert.equal(minimumFrameSize(udp6), 82);
-  for (const [t, size] of [[plain, 33], [tagged, 37], [udp4, 61], [udp6, 81], [plain, 10]] as const) {
+  assert.equal(minimumFrameSize(udp4), 20);
+  assert.equal(minimumFrameSize(udp6), 20);
+  assert.equal(buildFrameTemplate(10000, udp6).length, 10000);
+  assert.throws(() => buildFrameTemplate(10001, udp4), /Frame size cannot exceed 10000 octets/);
+  assert.throws(() => buildFrameTemplate(19, udp6), /Frame size 19 is too small: a UDP payload \(--l4 over IPv6\) needs at least 20 octets/);
+  for (const [t, size] of [[plain, 33], [tagged, 37], [udp4, 19], [udp6, 19], [udp4, -1], [udp6, 0], [plain, 10]] as const) {
     assert.throws(() => buildFrameTemplate(size, t), (e: unknown) => e instanceof IsochronError && e.code === 'ISOCHRON_ERR_FRAME_TOO_SHORT' && e.exitStatus === 234);
   }
   assert.throws(() => buildFrameTemplate(64.5, plain), /too small/);

@@ -27,6 +27,8 @@ test('header: L4 frame size minus 42 (IPv4) or 62 (IPv6), base time as given, ad
   assert.equal(h.rcvLogStart, 576n);
   assert.equal(h.rcvLogSize, 320);
   assert.equal(sessionHeader({ ...o, transport: { kind: 'l4', family: 6 } }, 0).frameSize, 938);
+  assert.equal(sessionHeader({ ...o, frameSize: 64, transport: { kind: 'l4', family: 6 } }, 0).frameSize, 2);
+  assert.equal(sessionHeader({ ...o, frameSize: 64, transport: { kind: 'l2', dmac: new Uint8Array(6), smac: new Uint8Array(6), etype: 0xdead, vlan: null } }, 0).frameSize, 64);
   assert.throws(() => sessionHeader({ ...o, windowSize: 2_000_000n }, 0), /Window size cannot be higher than cycle time/);
 });
 

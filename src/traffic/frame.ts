@@ -15,7 +15,7 @@ export const VLAN_ETH_HLEN = 18;
 export const ETH_P_ISOCHRON = 0xdead;
 export const ETH_P_8021Q = 0x8100;
 export const ISOCHRON_HEADER_LEN = 20;
-/** The C tool's send buffer; --frame-size is checked against it before the L4 rule. */
+/** The C tool's send buffer: the largest --frame-size, for L2 and L4 alike. */
 export const MAX_FRAME_SIZE = 10000;
 /** Ethernet + IPv4 + UDP: what the kernel prepends to an L4 payload. */
 export const L4_OVERHEAD_IPV4 = 14 + 20 + 8;
@@ -61,19 +61,43 @@ export function headerOffset(t: Transport): number {
 }
 
 /**
- * Bytes handed to the socket per packet: the full frame for L2, the UDP
- * payload for L4 (--frame-size minus Ethernet+IP+UDP). This is also the
- * frame_size the C sender stores in the .dat header.
+ * Bytes handed to the socket per packet: --frame-size itself, for both
+ * transports. L2: the whole Ethernet frame. L4: the UDP payload (the kernel
+ * adds Ethernet+IP+UDP around it), as the C sender sends it: 64 gives 64
+ * octets of UDP payload over IPv4 and IPv6 alike.
  */
-export function payloadLength(frameSize: number, t: Transport): number {
-  if (t.kind === 'l2') return frameSize;
-  return frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4);
+export function sentLength(frameSize: number): number {
+  return frameSize;
+}
+
+/**
+ * The frame_size the C sender stores in the .dat header: --frame-size for
+ * L2; for L4, --frame-size minus Ethernet+IP+UDP (42 IPv4, 62 IPv6), cut to
+ * 16 bits. C subtracts this from its own length only after the send buffer
+ * was sized, so it changes the file (and where the pad pattern stops), not
+ * the wire: --l4 --frame-size 64 records 22 (IPv4) or 2 (IPv6).
+ */
+export function datFrameSize(frameSize: number, t: Transport): number {
+  if (t.kind === 'l2') return frameSize & 0xffff;
+  return (frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4)) & 0xffff;
+}
+
+/**
+ * Where C's de-ad-be-ef pattern stops: it writes whole 4-octet words while
+ * the word starts below the (L4: reduced) length, so an L4 payload carries
+ * the pattern only up to --frame-size - 42/62 rounded up to a word, and
+ * zeros after it; an L2 frame carries it to its end.
+ */
+function padEnd(frameSize: number, t: Transport): number {
+  const start = headerOffset(t) + ISOCHRON_HEADER_LEN;
+  const limit = t.kind === 'l2' ? frameSize : frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4);
+  if (limit <= start) return start;
+  return Math.min(frameSize, start + Math.ceil((limit - start) / 4) * 4);
 }
 
 /** Smallest --frame-size whose packet still carries a whole isochron header. */
 export function minimumFrameSize(t: Transport): number {
-  if (t.kind === 'l2') return headerOffset(t) + ISOCHRON_HEADER_LEN;
-  return (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4) + ISOCHRON_HEADER_LEN;
+  return headerOffset(t) + ISOCHRON_HEADER_LEN;
 }
 
 /** The 802.1Q TCI the C sender writes: PCP from --priority, no DEI, VID masked. */
@@ -86,19 +110,19 @@ function checkMac(which: string, mac: Uint8Array): void {
 }
 
 /**
- * Builds the per-packet buffer with the header fields zeroed. Throws for a
- * frame size above MAX_FRAME_SIZE (C's check) or one too short for the
- * header (C sends those anyway; see docs/sender-receiver.md).
+ * Builds the per-packet buffer (sentLength octets) with the header fields
+ * zeroed. Throws for a frame size above MAX_FRAME_SIZE (C's check) or one too
+ * short for the header (C sends those anyway and its receiver drops them as
+ * "Packet too short"; see docs/sender-receiver.md).
  */
 export function buildFrameTemplate(frameSize: number, t: Transport): Buffer {
   if (frameSize > MAX_FRAME_SIZE) throw FrameTooLarge(MAX_FRAME_SIZE);
   const min = minimumFrameSize(t);
   if (!Number.isInteger(frameSize) || frameSize < min) {
-    const what = t.kind === 'l2' ? (t.vlan ? 'a VLAN-tagged L2 frame' : 'an L2 frame') : `an IPv${t.family} UDP frame`;
+    const what = t.kind === 'l2' ? (t.vlan ? 'a VLAN-tagged L2 frame' : 'an L2 frame') : `a UDP payload (--l4 over IPv${t.family})`;
     throw FrameTooShort(frameSize, min, what);
   }
-  const len = payloadLength(frameSize, t);
-  const buf = Buffer.alloc(len);
+  const buf = Buffer.alloc(sentLength(frameSize));
   if (t.kind === 'l2') {
     checkMac('Destination', t.dmac);
     checkMac('Source', t.smac);
@@ -113,7 +137,8 @@ export function buildFrameTemplate(frameSize: number, t: Transport): Buffer {
     }
   }
   // The pattern's phase starts right after the header, like C's fill loop.
-  for (let i = headerOffset(t) + ISOCHRON_HEADER_LEN, p = 0; i < len; i++, p = (p + 1) & 3) {
+  const end = padEnd(frameSize, t);
+  for (let i = headerOffset(t) + ISOCHRON_HEADER_LEN, p = 0; i < end; i++, p = (p + 1) & 3) {
     buf[i] = PADDING[p];
   }
   return buf;

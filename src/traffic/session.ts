@@ -4,7 +4,7 @@
 // operational ones: base_time is the --base-time given, not the rolled
 // forward one, and nothing records the session start.
 import { DAT_LOG_VERSION, DatFlags, HEADER_SIZE, RCV_RECORD_SIZE, SEND_RECORD_SIZE, type DatHeader } from '../dat/layout.js';
-import { payloadLength, type Transport } from './frame.js';
+import { datFrameSize, type Transport } from './frame.js';
 import { resolveSchedule, type ScheduleOptions } from './schedule.js';
 
 /** The subset of `isochron send` options that shape the session and its file. */
@@ -48,7 +48,7 @@ export function sessionHeader(o: SessionOptions, rcvLogBytes: number): DatHeader
   return {
     version: DAT_LOG_VERSION,
     packetCount: o.numFrames >>> 0,
-    frameSize: payloadLength(o.frameSize, o.transport) & 0xffff,
+    frameSize: datFrameSize(o.frameSize, o.transport),
     flags: sessionFlags(o),
     baseTime: s.baseTime,
     advanceTime: s.advanceTime,
