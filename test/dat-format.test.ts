@@ -107,8 +107,9 @@ test('reader: header claims are checked against the file, never allocated', () =
   moved.close();
   const dir = join(tmp, 'a-directory');
   mkdirSync(dir);
+  // C passes read()'s -1 as a negative errno: EPERM's text, status 255, whatever read() said.
   assert.throws(() => openDat(dir), (e: { code: string; exitStatus: number; message: string }) =>
-    e.code === 'ISOCHRON_ERR_DAT_READ' && e.exitStatus === 255 && e.message === 'Failed to read log header from file: Is a directory');
+    e.code === 'ISOCHRON_ERR_DAT_READ' && e.exitStatus === 255 && e.message === 'Failed to read log header from file: Operation not permitted');
   assert.throws(() => openDat(join(tmp, 'missing.dat')),
     { code: 'ISOCHRON_ERR_DAT_OPEN', message: `Failed to open file ${join(tmp, 'missing.dat')}: No such file or directory` });
 });

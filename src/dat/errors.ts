@@ -11,16 +11,25 @@ export const DatOpenFailed = defineError('ISOCHRON_ERR_DAT_OPEN', Errno.EPERM,
 export const DatHeaderTruncated = defineError('ISOCHRON_ERR_DAT_HEADER_TRUNCATED', Errno.ENODATA,
   () => 'Failed to read log header from file: No data available');
 
-/** read() itself failed (e.g. the path is a directory); C returns -1. */
+/**
+ * read() itself failed (e.g. the path is a directory). C hands read()'s -1 to
+ * its error printer as if it were -errno, so it prints EPERM's text whatever
+ * the cause, and exits 255.
+ */
 export const DatReadFailed = defineError('ISOCHRON_ERR_DAT_READ', Errno.EPERM,
-  (what: string, reason: string) => `Failed to read ${what}: ${reason}`);
+  (what: string) => `Failed to read ${what}: Operation not permitted`);
 
 export const DatBadMagic = defineError('ISOCHRON_ERR_DAT_BAD_MAGIC', Errno.EINVAL,
   () => 'Unrecognized file format');
 
-/** A log offset does not fit a signed 64-bit file offset (lseek EINVAL). */
-export const DatBadLogOffset = defineError('ISOCHRON_ERR_DAT_BAD_LOG_OFFSET', Errno.EINVAL,
-  (which: 'sender' | 'receiver') => `Failed to seek to the ${which} log: Invalid argument`);
+/**
+ * lseek to a log offset failed: 2^63 and above (negative as off_t), beyond
+ * the file system's largest offset (ext4: about 2^44), or a file that cannot
+ * seek (a pipe: "Illegal seek"). The errno is lseek's; the exit status is
+ * what C's perror leaves (see errnoAfterPerror).
+ */
+export const DatSeekFailed = defineError('ISOCHRON_ERR_DAT_BAD_LOG_OFFSET', Errno.EINVAL,
+  (which: 'sender' | 'receiver', reason: string) => `Failed to seek to the ${which} log: ${reason}`);
 
 /** The header claims a log that is empty or extends past the end of the file. */
 export const DatSendLogTruncated = defineError('ISOCHRON_ERR_DAT_SEND_LOG_TRUNCATED', Errno.ENODATA,

@@ -1,20 +1,27 @@
 // Bounded .dat reader. The header is a set of claims: every size and offset
-// is checked against the real file size (fstat) before anything is read, and
+// is checked against the real end of the file before anything is read, and
 // records are then read in caller-sized chunks at their offsets, so a
 // corrupt header can neither make us allocate its size nor read forever.
-// Load errors reproduce the C tool's checks in its order and with its text.
-import { openSync, closeSync, fstatSync, readSync } from 'node:fs';
+// Load errors reproduce the C tool's loader step by step, in its order and
+// with its text: read the header from the current position, seek to the
+// sender log (a real lseek, so the kernel decides which offsets it takes),
+// read it, seek to the receiver log, read it. A log "read" is the check that
+// C's read would get every byte: an empty log or one that runs past the end
+// of the file is the ENODATA C reports.
+import { openSync, closeSync, readSync } from 'node:fs';
 import {
   HEADER_SIZE, SEND_RECORD_SIZE, RCV_RECORD_SIZE, DatHeader, SendRecord, RcvRecord,
   decodeHeader, hasMagic, decodeSendRecord, decodeRcvRecord,
 } from './layout.js';
 import {
-  DatOpenFailed, DatHeaderTruncated, DatReadFailed, DatBadMagic, DatBadLogOffset,
+  DatOpenFailed, DatHeaderTruncated, DatReadFailed, DatBadMagic, DatSeekFailed,
   DatSendLogTruncated, DatRcvLogTruncated, DatChanged,
 } from './errors.js';
 import { errnoText } from './strerror.js';
-
-const MAX_FILE_OFFSET = (1n << 63n) - 1n; // lseek takes a signed off_t
+import { seekFd } from '../sys/file.js';
+import { SEEK_END, SEEK_SET } from '../sys/constants.js';
+import { strerror } from '../sys/libc.js';
+import { withErrno } from '../sys/errors.js';
 
 export interface DatSource {
   readonly path: string;
@@ -31,21 +38,32 @@ export interface DatSource {
   close(): void;
 }
 
-function readFully(fd: number, into: Uint8Array, length: number, position: number): number {
+function readFully(fd: number, into: Uint8Array, length: number, position: number | null): number {
   let done = 0;
   while (done < length) {
-    const n = readSync(fd, into, done, length - done, position + done);
+    const n = readSync(fd, into, done, length - done, position === null ? null : position + done);
     if (n === 0) break;
     done += n;
   }
   return done;
 }
 
-/** Checks one log claim the way the C loader would fail on it. */
-function checkLog(start: bigint, size: number, fileSize: number, which: 'sender' | 'receiver'): number {
-  if (start > MAX_FILE_OFFSET) throw DatBadLogOffset(which);
-  // C reads `size` bytes at `start`: a zero-byte read or end of file first is ENODATA.
-  if (size === 0 || start + BigInt(size) > BigInt(fileSize)) {
+/** C's lseek(fd, start, SEEK_SET) before reading a log; throws its message on failure. */
+function seekToLog(fd: number, start: bigint, which: 'sender' | 'receiver'): void {
+  const r = seekFd(fd, start, SEEK_SET);
+  if (!r.ok) throw withErrno(DatSeekFailed(which, strerror(r.errno)), r.errno);
+}
+
+/** Where the file ends, as a read at any offset would find it (regular file or device). */
+function fileEnd(fd: number): bigint {
+  const r = seekFd(fd, 0n, SEEK_END);
+  return r.ok ? r.offset : 0n;
+}
+
+/** Checks that C's read of `size` bytes at `start` would get them all. */
+function checkLogRead(start: bigint, size: number, end: bigint, which: 'sender' | 'receiver'): number {
+  // read_exact stops at the first read() of 0: an empty log, or end of file first.
+  if (size === 0 || start + BigInt(size) > end) {
     throw which === 'sender' ? DatSendLogTruncated() : DatRcvLogTruncated();
   }
   return Number(start);
@@ -70,16 +88,21 @@ function validate(path: string, fd: number): DatSource {
   const head = new Uint8Array(HEADER_SIZE);
   let got: number;
   try {
-    got = readFully(fd, head, HEADER_SIZE, 0);
+    // From the current position, as C's read(): a pipe gets this far.
+    got = readFully(fd, head, HEADER_SIZE, null);
   } catch (err) {
-    throw DatReadFailed('log header from file', errnoText(err));
+    void err; // C prints EPERM's text whatever read() said
+    throw DatReadFailed('log header from file');
   }
   if (got < HEADER_SIZE) throw DatHeaderTruncated();
   if (!hasMagic(head)) throw DatBadMagic();
   const header = decodeHeader(head);
-  const fileSize = fstatSync(fd).size;
-  const sendStart = checkLog(header.sendLogStart, header.sendLogSize, fileSize, 'sender');
-  const rcvStart = checkLog(header.rcvLogStart, header.rcvLogSize, fileSize, 'receiver');
+  seekToLog(fd, header.sendLogStart, 'sender');
+  const end = fileEnd(fd);
+  const sendStart = checkLogRead(header.sendLogStart, header.sendLogSize, end, 'sender');
+  seekToLog(fd, header.rcvLogStart, 'receiver');
+  const rcvStart = checkLogRead(header.rcvLogStart, header.rcvLogSize, end, 'receiver');
+  const fileSize = Number(end);
   const sendCount = Math.floor(header.sendLogSize / SEND_RECORD_SIZE);
   const rcvCount = Math.floor(header.rcvLogSize / RCV_RECORD_SIZE);
   let open = true;

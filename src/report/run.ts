@@ -3,7 +3,7 @@
 // (errors there come before the file is opened), then the file is loaded and
 // checked, then the walk runs. Returns the process exit status (the low 8
 // bits of the C tool's negative errno); never throws.
-import { isIsochronError, IsochronError } from '../errors.js';
+import { exitStatusForErrno, isIsochronError, IsochronError } from '../errors.js';
 import { openDat } from '../dat/reader.js';
 import { DatFlags } from '../dat/layout.js';
 import type { ReportOptions } from './options.js';
@@ -13,6 +13,8 @@ import { walkReport } from './walk.js';
 import { formatSummary } from './summary.js';
 import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
+import { DatSeekFailed } from '../dat/errors.js';
+import { errnoAfterPerror } from '../sys/file.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -38,6 +40,9 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
     // printf errors quote a raw format byte: write it back as that byte.
     err.write(`${error.message}\n`, error.code.startsWith('ISOCHRON_ERR_PRINTF_') ? 'latin1' : 'utf8');
     status = error.exitStatus;
+    // C reports a failed seek with perror(), which may replace errno before
+    // C returns it: the same text can end with another status.
+    if (error.code === DatSeekFailed.code) status = exitStatusForErrno(-errnoAfterPerror(-error.errno, io.stderrFd));
   }
   try {
     out.flush();

@@ -137,6 +137,9 @@ export const POLLHUP = 0x10;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const O_RDWR = 2;
+export const O_ACCMODE = 3;
+export const SEEK_SET = 0;
+export const SEEK_END = 2;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 

@@ -7,6 +7,7 @@ export * from './boundary.js';
 export { kernelIoctl } from './ioctl.js';
 export { libc, lastErrno, allocNative, type NativeBlock } from './libc.js';
 export { Socket, DgramSocket, openSocketFd, pollFd, waitReadable, type DgramOptions, type TxtimeOptions } from './socket.js';
+export { seekFd, errnoAfterPerror, type SeekResult } from './file.js';
 export { PacketSocket, type PacketSocketOptions } from './packet.js';
 export { UdpSocket, type UdpSocketOptions } from './udp.js';
 export { UnixDgramSocket } from './unix.js';

@@ -43,6 +43,7 @@ export interface Libc {
   setns(fd: number, nstype: number): number;
   strerror(errnum: number): string;
   adjtimex(buf: Ptr): number;
+  lseek(fd: number, offset: bigint, whence: number): number | bigint;
 }
 
 const prototypes: Record<keyof Libc, string> = {
@@ -77,6 +78,7 @@ const prototypes: Record<keyof Libc, string> = {
   setns: 'int setns(int, int)',
   strerror: 'const char *strerror(int)',
   adjtimex: 'int adjtimex(void *)',
+  lseek: 'int64_t lseek(int, int64_t, int)',
 };
 
 let bound: Libc | undefined;
