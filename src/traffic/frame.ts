@@ -71,15 +71,23 @@ export function sentLength(frameSize: number): number {
 }
 
 /**
- * The frame_size the C sender stores in the .dat header: --frame-size for
- * L2; for L4, --frame-size minus Ethernet+IP+UDP (42 IPv4, 62 IPv6), cut to
- * 16 bits. C subtracts this from its own length only after the send buffer
- * was sized, so it changes the file (and where the pad pattern stops), not
- * the wire: --l4 --frame-size 64 records 22 (IPv4) or 2 (IPv6).
+ * The C sender's frame length after it built its packet: --frame-size for
+ * L2; for L4, --frame-size minus Ethernet+IP+UDP (42 IPv4, 62 IPv6). C
+ * subtracts the headers only after its socket message was sized, so this
+ * length reaches the .dat header and decides where the pad pattern stops,
+ * but not the wire. May be negative.
+ */
+function reducedLength(frameSize: number, t: Transport): number {
+  if (t.kind === 'l2') return frameSize;
+  return frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4);
+}
+
+/**
+ * The frame_size the C sender stores in the .dat header: its reduced length
+ * cut to 16 bits. --l4 --frame-size 64 records 22 (IPv4) or 2 (IPv6).
  */
 export function datFrameSize(frameSize: number, t: Transport): number {
-  if (t.kind === 'l2') return frameSize & 0xffff;
-  return (frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4)) & 0xffff;
+  return reducedLength(frameSize, t) & 0xffff;
 }
 
 /**
@@ -90,7 +98,7 @@ export function datFrameSize(frameSize: number, t: Transport): number {
  */
 function padEnd(frameSize: number, t: Transport): number {
   const start = headerOffset(t) + ISOCHRON_HEADER_LEN;
-  const limit = t.kind === 'l2' ? frameSize : frameSize - (t.family === 6 ? L4_OVERHEAD_IPV6 : L4_OVERHEAD_IPV4);
+  const limit = reducedLength(frameSize, t);
   if (limit <= start) return start;
   return Math.min(frameSize, start + Math.ceil((limit - start) / 4) * 4);
 }
