@@ -178,7 +178,7 @@ export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | nu
   const first = tsFromNs(p.firstScheduled - p.advanceTime);
   const now: Ts = { sec: 0, nsec: 0 };
   clock.now(now);
-  if (tsDiffNs(first, now) < WARM_UP_MARGIN_NS) return 0;
+  if (tsDiffNs(first, now) < WARM_UP_MARGIN_NS || stop?.stopRequested) return 0;
   // Starting just below a second boundary, the warm-up crosses one, as runs do.
   const src = sink?.source ?? new ScratchSource(p.frame.length);
   const scratch: SendLoopParams = { ...p, cycleTime: WARM_UP_CYCLE_NS };
