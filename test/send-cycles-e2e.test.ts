@@ -22,6 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDatFile } from '../src/dat/reader.js';
+import { CLOCK_TAI } from '../src/sys/constants.js';
+import { clockGettime } from '../src/sys/time.js';
 import { execIn, spawnIn } from './helpers/netns.js';
 import { cliEntry } from './helpers/paths.js';
 import { sleep } from './daemon-support.js';
@@ -59,7 +61,7 @@ interface Numbers {
 const cmd = (c: boolean, args: string[]): [string, string[]] => (c ? [C_BIN, args] : [process.execPath, [cliEntry, ...args]]);
 
 /** One sender run of `c` (C or ours) against its own receiver; the numbers from the .dat it wrote. */
-async function runCase(ns: { a: string; b: string }, k: Case, port: number, dir: string, c: boolean, extra: string[]): Promise<Numbers> {
+async function runCase(ns: { a: string; b: string }, k: Case, port: number, dir: string, c: boolean, extra: string[], out?: string): Promise<Numbers> {
   const [rbin, rargs] = cmd(c, ['rcv', '-i', 'vxb', '--omit-hwts', '--stats-port', String(port), '--quiet']);
   const rcv = spawnIn(ns.b, rbin, rargs, { stdio: ['ignore', 'ignore', 'pipe'] });
   let rcvErr = '';
@@ -71,7 +73,7 @@ async function runCase(ns: { a: string; b: string }, k: Case, port: number, dir:
       if (Date.now() > deadline || rcv.exitCode !== null) throw new Error(`receiver not listening on ${port}: ${rcvErr}`);
       await sleep(50);
     }
-    const file = join(dir, `${c ? 'c' : 'ours'}-${k.cycle}.dat`);
+    const file = out ?? join(dir, `${c ? 'c' : 'ours'}-${k.cycle}.dat`);
     const [sbin, sargs] = cmd(c, ['send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts', '--client', IP_B, '--stats-port', String(port),
       '--cycle-time', k.arg, '--num-frames', String(k.frames), '--frame-size', '64', '--quiet', '--output-file', file, ...extra]);
     const r = await execIn(ns.a, sbin, sargs, { timeoutMs: 60_000 });
@@ -139,4 +141,27 @@ test('send -> rcv at 5 ms with a CPU hog pinned to the send thread\'s CPU: first
   if (C_BIN) t.diagnostic(`${line('C   ', k, await runCase({ a: pair.nsA, b: pair.nsB }, k, 5442, dir, true, pinned))} (same)`);
   else t.diagnostic('ISOCHRON_C not set: measuring ours only');
   check(k, ours, 'ours at 5 ms beside a CPU hog');
+});
+
+test('send -> rcv at 5 ms with a --base-time in the past and one 4 s ahead: the phase is kept and the first packet is on time', async (t) => {
+  const pair = await vethPair(t);
+  const dir = tmp(t);
+  const k: Case = { name: '5 ms', arg: '0.005000000', cycle: 5_000_000, frames: 10 };
+  const fifo = ['--sched-fifo', '--sched-priority', '90'];
+  const tai = (ns: bigint): string => `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+  let port = 5451;
+  // 1.001 s after the epoch: rolled on, as by C, to the next cycle after session start + 0.5 s.
+  // 4 s ahead of now: kept as is (the sender starts well within that, even on a loaded machine).
+  for (const what of ['in the past', '4 s ahead'] as const) {
+    const now = clockGettime(CLOCK_TAI);
+    const base = what === 'in the past' ? 1_001_000_000n : now + 4_000_000_000n + 1_234_567n;
+    const file = join(dir, `base-${port}.dat`);
+    const n = await runCase({ a: pair.nsA, b: pair.nsB }, k, port++, dir, false, [...fifo, '--base-time', tai(base)], file);
+    const { send } = readDatFile(file);
+    t.diagnostic(`${line('ours', k, n)} (base time ${what})`);
+    assert.equal((send[0].scheduled - base) % 5_000_000n, 0n, `base time ${what}: the first scheduled time keeps the base time's phase`);
+    if (what === '4 s ahead') assert.equal(send[0].scheduled, base, 'a base time in the future is kept as is');
+    else assert.ok(send[0].scheduled > now, 'a base time in the past moves on past the session start');
+    check(k, n, `ours with a base time ${what}`);
+  }
 });
