@@ -32,7 +32,8 @@ function params(firstScheduled: bigint, numFrames: number, cycleTime = CYCLE): S
 
 /** Sends through `inner`, counting, and noting what the real ring and the peer held at each send. */
 class Recording implements TimestampSource {
-  readonly sends: Array<{ at: bigint; ringRecords: number; peerQueued: boolean }> = [];
+  /** at: this send's own clock reading; stamped: the wakeup time written into the frame. */
+  readonly sends: Array<{ at: bigint; stamped: bigint; ringRecords: number; peerQueued: boolean }> = [];
   readonly #peek = Buffer.alloc(1);
   constructor(
     private readonly inner: TimestampSource,
@@ -45,6 +46,7 @@ class Recording implements TimestampSource {
   sendPrepared(length: number, txtime?: bigint): number {
     this.sends.push({
       at: clockGettime(CLOCK_TAI),
+      stamped: this.inner.txBuffer.readBigInt64BE(H + HDR_WAKEUP),
       ringRecords: this.ring ? this.ring.readable() : -1,
       peerQueued: this.peer >= 0 && libc().recv(this.peer, this.#peek, 1, MSG_PEEK | MSG_DONTWAIT) >= 0,
     });
@@ -131,7 +133,16 @@ function checkWarmUpSilent(cycle: bigint, lead: bigint, frames: number): void {
     const result = runSendLoop(src, p, ring, new LoopControl(), new TaiClock(), { source: warmSends, drain: () => sink.drain() });
     assert.deepEqual(result, { status: 'finished', count: frames });
     assert.ok(warmSends.sends.length > 0, 'the warm-up did run, into the sink');
-    assert.ok(warmSends.sends.every((s) => s.at < firstWakeup), 'and only before the first wakeup');
+    // What the warm-up controls, whatever the load: it starts another round
+    // only while its last clock reading (the wakeup stamped into that
+    // round's frame) was at least WARM_UP_MARGIN_NS before the first wakeup.
+    // So every warm-up frame but the last is stamped that early. (The old
+    // warm-up, sleeping real cycles and checking every 64 rounds, stamped
+    // dozens of them later than that, up to past the first wakeup.)
+    const margin = BigInt(WARM_UP_MARGIN_NS);
+    const early = warmSends.sends.slice(0, -1);
+    const late = early.filter((s) => s.stamped >= firstWakeup - margin);
+    assert.equal(late.length, 0, `warm-up rounds started within ${WARM_UP_MARGIN_NS} ns of the first wakeup: ${late.map((s) => firstWakeup - s.stamped).join(', ')} ns before it`);
 
     assert.equal(src.sends.length, frames, 'the real socket got the real frames only');
     const first = src.sends[0];
