@@ -1,8 +1,10 @@
 // Sender wakeup latency: w - (S - A) for every packet (w = the wakeup the
 // send thread read after clock_nanosleep, S = scheduled, A = advance), and
 // missed cycles (a wakeup a whole cycle or more late), for 10 000 frames at
-// 1 ms and at 100 us, SCHED_FIFO 90, pinned to one CPU, over a veth pair in
-// two namespaces this script creates and deletes.
+// 1 ms and at 100 us, 400 at 5 ms and 60 at 50 ms, SCHED_FIFO 90, pinned to
+// one CPU, over a veth pair in two namespaces this script creates and
+// deletes. Then ROUNDS rounds at 1 ms x 10 000 frames alternating ours and
+// C: p99 and worst per round, the median p99 and the worst of each.
 //
 // Both senders run the same way: through their CLI with identical
 // arguments, with --client to a receiver of the same kind (our rcv for ours,
@@ -12,6 +14,8 @@
 // ratio is printed.
 //
 //   node dist/bench/sender-jitter.js            (as root; npm run build first)
+//   node dist/bench/sender-jitter.js --quick    (a tenth of the frames, 2 rounds: checks it works)
+//   node dist/bench/sender-jitter.js --table | --rounds   (one part only)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,11 +23,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDatFile } from '../src/dat/reader.js';
 
-const FRAMES = 10_000;
+const QUICK = process.argv.includes('--quick');
+const PARTS = process.argv.includes('--table') ? ['table'] : process.argv.includes('--rounds') ? ['rounds'] : ['table', 'rounds'];
+const scale = (n: number): number => (QUICK ? Math.max(10, Math.round(n / 10)) : n);
 const CASES = [
-  { name: '1 ms', cycle: 1_000_000n },
-  { name: '100 us', cycle: 100_000n },
+  { name: '1 ms', cycle: 1_000_000n, frames: scale(10_000) },
+  { name: '100 us', cycle: 100_000n, frames: scale(10_000) },
+  // Long cycles: few frames, so a case stays a few seconds; what they show is
+  // the first wakeups (the warm-up used to push them late) and missed cycles.
+  { name: '5 ms', cycle: 5_000_000n, frames: scale(400) },
+  { name: '50 ms', cycle: 50_000_000n, frames: scale(60) },
 ];
+const ROUNDS = QUICK ? 2 : 5;
+const ROUND_CASE = { name: '1 ms', cycle: 1_000_000n, frames: scale(10_000) };
 const PIN_CPU = cpus().length > 1 ? 1 : 0;
 
 interface Summary {
@@ -83,16 +95,16 @@ async function waitListening(ns: string, port: number, ms: number): Promise<void
 }
 
 /** One sender run against its receiver; latencies from the .dat the sender wrote. */
-async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, port: number, dir: string): Promise<Summary> {
+async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, frames: number, port: number, dir: string): Promise<Summary> {
   const rcv = spawn('ip', ['netns', 'exec', nsB, ...isochron(kind, ['rcv', '-i', 'vxb', '--omit-hwts', '--stats-port', String(port), '--quiet'])], { stdio: ['ignore', 'ignore', 'pipe'] });
   let rcvErr = '';
   rcv.stderr.on('data', (b: Buffer) => (rcvErr += b.toString()));
   try {
     await waitListening(nsB, port, 10_000);
-    const file = join(dir, `${kind.label}-${cycle}.dat`);
-    const sec = `0.${cycle.toString().padStart(9, '0')}`;
+    const file = join(dir, `${kind.label}-${cycle}-${port}.dat`);
+    const sec = `${cycle / 1_000_000_000n}.${(cycle % 1_000_000_000n).toString().padStart(9, '0')}`;
     const r = spawnSync('ip', ['netns', 'exec', nsA, ...isochron(kind, ['send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts',
-      '--client', '10.199.0.2', '--stats-port', String(port), '--cycle-time', sec, '--num-frames', String(FRAMES), '--frame-size', '64',
+      '--client', '10.199.0.2', '--stats-port', String(port), '--cycle-time', sec, '--num-frames', String(frames), '--frame-size', '64',
       '--sched-fifo', '--sched-priority', '90', '--cpu-mask', String(1 << PIN_CPU), '--quiet', '--output-file', file])], { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${kind.label} send failed (${r.status ?? r.signal}): ${r.stderr}\nreceiver: ${rcvErr}`);
     return latencies(file, cycle);
@@ -110,7 +122,7 @@ function latencies(file: string, cycle: bigint): Summary {
 
 function row(label: string, s: Summary): string {
   const us = (ns: number): string => (ns / 1000).toFixed(1).padStart(9);
-  return `${label.padEnd(18)}${us(s.min)}${us(s.p50)}${us(s.p99)}${us(s.p99_9)}${us(s.max)}${String(s.missedCycles).padStart(8)}`;
+  return `${label.padEnd(24)}${us(s.min)}${us(s.p50)}${us(s.p99)}${us(s.p99_9)}${us(s.max)}${String(s.missedCycles).padStart(8)}`;
 }
 
 async function parent(): Promise<void> {
@@ -134,19 +146,63 @@ async function parent(): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 1000));
   const c = process.env.ISOCHRON_C;
-  console.log(`sender wakeup latency w - (S - A) from the .dat, ${FRAMES} frames, send --client to its own kind of rcv, SCHED_FIFO 90, pinned to CPU ${PIN_CPU}, veth, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
-  console.log(`${'case (us)'.padEnd(18)}${'min'.padStart(9)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'p99_9'.padStart(9)}${'max'.padStart(9)}${'missed'.padStart(8)}`);
+  if (!c) console.log('ISOCHRON_C not set: measuring ours only (set it to a C isochron binary, omit-hwts branch, to compare).');
+  const ours: Kind = { label: 'ours', binary: null };
+  const cKind: Kind | null = c ? { label: 'C', binary: c } : null;
   let port = 5029;
-  for (const k of CASES) {
-    const mine = await run({ label: 'ours', binary: null }, nsA, nsB, k.cycle, port++, dir);
-    console.log(row(`ours ${k.name}`, mine));
-    if (c) {
-      const cs = await run({ label: 'C', binary: c }, nsA, nsB, k.cycle, port++, dir);
-      console.log(row(`C ${k.name}`, cs));
-      console.log(`${'ratio ours/C'.padEnd(18)}${(['min', 'p50', 'p99', 'p99_9', 'max'] as const).map((f) => (mine[f] / Math.max(1, cs[f])).toFixed(2).padStart(9)).join('')}`);
+  if (PARTS.includes('table')) {
+    console.log(`sender wakeup latency w - (S - A) from the .dat, send --client to its own kind of rcv, SCHED_FIFO 90, pinned to CPU ${PIN_CPU}, veth, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+    console.log(`${'case (us)'.padEnd(24)}${'min'.padStart(9)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'p99_9'.padStart(9)}${'max'.padStart(9)}${'missed'.padStart(8)}`);
+    const perCycle: Array<{ name: string; frames: number; mine: Summary; theirs: Summary | null }> = [];
+    for (const k of CASES) {
+      const mine = await run(ours, nsA, nsB, k.cycle, k.frames, port++, dir);
+      console.log(row(`ours ${k.name} x ${k.frames}`, mine));
+      let theirs: Summary | null = null;
+      if (cKind) {
+        theirs = await run(cKind, nsA, nsB, k.cycle, k.frames, port++, dir);
+        console.log(row(`C ${k.name} x ${k.frames}`, theirs));
+        console.log(`${'ratio ours/C'.padEnd(24)}${(['min', 'p50', 'p99', 'p99_9', 'max'] as const).map((f) => (mine[f] / Math.max(1, theirs![f])).toFixed(2).padStart(9)).join('')}`);
+      }
+      perCycle.push({ name: k.name, frames: k.frames, mine, theirs });
+    }
+    console.log('\nper cycle time: worst wakeup (us) and missed cycles, ours beside C (same run)');
+    console.log(`${'cycle x frames'.padEnd(20)}${'ours worst'.padStart(12)}${'ours missed'.padStart(13)}${'C worst'.padStart(12)}${'C missed'.padStart(10)}`);
+    for (const r of perCycle) {
+      const cw = r.theirs ? (r.theirs.max / 1000).toFixed(1) : '-';
+      const cm = r.theirs ? String(r.theirs.missedCycles) : '-';
+      console.log(`${`${r.name} x ${r.frames}`.padEnd(20)}${(r.mine.max / 1000).toFixed(1).padStart(12)}${String(r.mine.missedCycles).padStart(13)}${cw.padStart(12)}${cm.padStart(10)}`);
     }
   }
-  if (!c) console.log('ISOCHRON_C is unset: no C sender to compare with (set it to a C isochron binary, omit-hwts branch).');
+  if (PARTS.includes('rounds')) {
+    const k = ROUND_CASE;
+    console.log(`\n${ROUNDS} rounds at ${k.name} x ${k.frames} frames${cKind ? ', alternating ours and C' : ''}: p99 and worst wakeup (us) per round`);
+    const mineRounds: Summary[] = [];
+    const theirRounds: Summary[] = [];
+    for (let i = 1; i <= ROUNDS; i++) {
+      // Alternate who goes first, so neither always gets the warmer machine.
+      const order: Kind[] = cKind ? (i % 2 === 1 ? [ours, cKind] : [cKind, ours]) : [ours];
+      for (const kind of order) {
+        const s = await run(kind, nsA, nsB, k.cycle, k.frames, port++, dir);
+        (kind === ours ? mineRounds : theirRounds).push(s);
+        console.log(`round ${i} ${kind.label.padEnd(5)} p99 ${(s.p99 / 1000).toFixed(1).padStart(9)}  worst ${(s.max / 1000).toFixed(1).padStart(9)}  missed ${s.missedCycles}`);
+      }
+    }
+    const median = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const sum = (label: string, rs: Summary[]): void => {
+      if (rs.length === 0) return;
+      console.log(`${label.padEnd(6)} median p99 ${(median(rs.map((r) => r.p99)) / 1000).toFixed(1).padStart(9)}  worst of all rounds ${(Math.max(...rs.map((r) => r.max)) / 1000).toFixed(1).padStart(9)}`);
+    };
+    sum('ours', mineRounds);
+    sum('C', theirRounds);
+    if (theirRounds.length > 0) {
+      const p99Ratio = median(mineRounds.map((r) => r.p99)) / Math.max(1, median(theirRounds.map((r) => r.p99)));
+      const worstRatio = Math.max(...mineRounds.map((r) => r.max)) / Math.max(1, Math.max(...theirRounds.map((r) => r.max)));
+      console.log(`ours/C: median p99 ${p99Ratio.toFixed(2)} (target <= 1), worst ${worstRatio.toFixed(2)} (target <= 1.5)`);
+    }
+  }
 }
 
 await parent();

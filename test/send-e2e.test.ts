@@ -161,8 +161,14 @@ test('a receiver killed mid-test: the sender names it, stops, and still saves it
   const pair = await vethPair(t);
   const rcv = await startReceiver(t, pair.nsB, ['-i', 'vxb', '--omit-hwts', '--stats-port', '5029', '--quiet']);
   const file = join(tmp(t), 'lost.dat');
+  // Frames of the test (EtherType 0xdead) as they reach the receiver's port.
+  const capture = withNetns(pair.nsB, () => PacketSocket.open({ ifname: 'vxb', ethertype: 0xdead, bufferSize: 2048 }));
+  t.after(() => capture.close());
   const run = cliIn(pair.nsA, ['send', '-i', 'vxa', '--omit-sync', '--omit-hwts', '--cycle-time', '0.001', '--num-frames', '5000', '--frame-size', '64', '--client', IP_B, '--stats-port', '5029', '--output-file', file]);
-  await new Promise((r) => setTimeout(r, 1500));
+  // Killed once the test is under way (however long a loaded machine takes to get there).
+  const until = Date.now() + 20_000;
+  while (!capture.recv(0) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 300));
   rcv.child.kill('SIGKILL');
   const res = await run;
   assert.equal(res.status, 152, `-ECONNRESET exit status; stderr: ${res.stderr}`);

@@ -22,6 +22,7 @@ import { openDataSocket } from '../src/send/data-socket.js';
 import { collectingIo } from '../src/send/io.js';
 import { SendLogFiller } from '../src/send/log-filler.js';
 import { LoopPools, RunningLoops } from '../src/send/loops.js';
+import { ERRQUEUE_BYTES } from '../src/send/data-socket.js';
 import { planSend } from '../src/send/plan.js';
 import { runSendLoop } from '../src/send/send-loop.js';
 import { SENT_SLOTS, TXTS_SLOTS } from '../src/send/tasks.js';
@@ -48,6 +49,8 @@ function l2Socket(t: TestContext, txtime = false): PacketSocket {
   const sock = PacketSocket.open({ ifname: 'vxa', ethertype: 0xdead, mac: MAC_B, bufferSize: 2048 });
   t.after(() => sock.close());
   sock.setTimestamping(timestampingFlags({ hardware: false }));
+  // As the data socket has it: room for the TX timestamps of a TX thread kept off the CPU.
+  sock.growReceiveBuffer(ERRQUEUE_BYTES);
   if (txtime) sock.setTxtime({ deadline: false });
   return sock;
 }

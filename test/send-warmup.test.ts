@@ -15,7 +15,9 @@ import { RecordRing } from '../src/runtime/ring.js';
 import { HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../src/traffic/frame.js';
 import { DiscardSink } from '../src/send/discard-sink.js';
 import { FdSource } from '../src/send/fd-source.js';
-import { runSendLoop, warmUp, WARM_UP_ROUNDS, type SendLoopParams, type WarmUpSink } from '../src/send/send-loop.js';
+import { runSendLoop, settleYoungGeneration, warmUp, WARM_UP_MARGIN_NS, WARM_UP_ROUNDS, type SendLoopParams, type WarmUpSink } from '../src/send/send-loop.js';
+import { getAffinity, setAffinity } from '../src/sys/sched.js';
+import { startCpuHog, HOG_CPU } from './helpers/cpu-hog.js';
 import { SENT_SLOTS } from '../src/send/tasks.js';
 import { TaiClock } from '../src/send/timespec.js';
 
@@ -24,13 +26,14 @@ const openFds = (): number => readdirSync('/proc/self/fd').length;
 const CYCLE = 1_000_000n;
 const H = 14;
 
-function params(firstScheduled: bigint, numFrames: number): SendLoopParams {
-  return { frame: Buffer.alloc(64, 0xa5), headerOffset: H, numFrames, firstScheduled, cycleTime: CYCLE, advanceTime: CYCLE / 2n, txtime: false };
+function params(firstScheduled: bigint, numFrames: number, cycleTime = CYCLE): SendLoopParams {
+  return { frame: Buffer.alloc(64, 0xa5), headerOffset: H, numFrames, firstScheduled, cycleTime, advanceTime: cycleTime / 2n, txtime: false };
 }
 
 /** Sends through `inner`, counting, and noting what the real ring and the peer held at each send. */
 class Recording implements TimestampSource {
-  readonly sends: Array<{ at: bigint; ringRecords: number; peerQueued: boolean }> = [];
+  /** at: this send's own clock reading; stamped: the wakeup time written into the frame. */
+  readonly sends: Array<{ at: bigint; stamped: bigint; ringRecords: number; peerQueued: boolean }> = [];
   readonly #peek = Buffer.alloc(1);
   constructor(
     private readonly inner: TimestampSource,
@@ -43,6 +46,7 @@ class Recording implements TimestampSource {
   sendPrepared(length: number, txtime?: bigint): number {
     this.sends.push({
       at: clockGettime(CLOCK_TAI),
+      stamped: this.inner.txBuffer.readBigInt64BE(H + HDR_WAKEUP),
       ringRecords: this.ring ? this.ring.readable() : -1,
       peerQueued: this.peer >= 0 && libc().recv(this.peer, this.#peek, 1, MSG_PEEK | MSG_DONTWAIT) >= 0,
     });
@@ -110,7 +114,13 @@ test('warmUp runs the full rounds on a scratch ring, sending only to the sink', 
   }
 });
 
-test('runSendLoop: the warm-up leaves the real ring empty and the real socket silent until the first wakeup', () => {
+/**
+ * runSendLoop with a first wakeup `lead` ns away at `cycle` (advance: half a cycle): the warm-up
+ * ran, into the sink only, and ended before the first wakeup; the real ring
+ * and socket hold exactly the real frames, each sent at or after its wakeup.
+ */
+function checkWarmUpSilent(cycle: bigint, lead: bigint, frames: number): void {
+  const CYCLE = cycle;
   const [a, b] = openSocketPair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
   const sink = DiscardSink.open(2048);
   const real = new FdSource(a, new Uint8Array(0), 2048);
@@ -118,14 +128,21 @@ test('runSendLoop: the warm-up leaves the real ring empty and the real socket si
     const ring = RecordRing.create(SENT_SLOTS, 64);
     const src = new Recording(real, ring, b);
     const warmSends = new Recording(sink.source);
-    const frames = 5;
-    // Far enough for the whole warm-up (it stops WARM_UP_MARGIN_NS before the first wakeup anyway).
-    const p = params(clockGettime(CLOCK_TAI) + 400_000_000n, frames);
+    const p = params(clockGettime(CLOCK_TAI) + lead + cycle / 2n, frames, cycle);
     const firstWakeup = p.firstScheduled - p.advanceTime;
     const result = runSendLoop(src, p, ring, new LoopControl(), new TaiClock(), { source: warmSends, drain: () => sink.drain() });
     assert.deepEqual(result, { status: 'finished', count: frames });
     assert.ok(warmSends.sends.length > 0, 'the warm-up did run, into the sink');
-    assert.ok(warmSends.sends.every((s) => s.at < firstWakeup), 'and only before the first wakeup');
+    // What the warm-up controls, whatever the load: it starts another round
+    // only while its last clock reading (the wakeup stamped into that
+    // round's frame) was at least WARM_UP_MARGIN_NS before the first wakeup.
+    // So every warm-up frame but the last is stamped that early. (The old
+    // warm-up, sleeping real cycles and checking every 64 rounds, stamped
+    // dozens of them later than that, up to past the first wakeup.)
+    const margin = BigInt(WARM_UP_MARGIN_NS);
+    const early = warmSends.sends.slice(0, -1);
+    const late = early.filter((s) => s.stamped >= firstWakeup - margin);
+    assert.equal(late.length, 0, `warm-up rounds started within ${WARM_UP_MARGIN_NS} ns of the first wakeup: ${late.map((s) => firstWakeup - s.stamped).join(', ')} ns before it`);
 
     assert.equal(src.sends.length, frames, 'the real socket got the real frames only');
     const first = src.sends[0];
@@ -156,6 +173,58 @@ test('runSendLoop: the warm-up leaves the real ring empty and the real socket si
     real.close();
     libc().close(a);
     libc().close(b);
+    sink.close();
+  }
+}
+
+test('runSendLoop: the warm-up leaves the real ring empty and the real socket silent until the first wakeup', () => {
+  // Far enough for the whole warm-up (it stops WARM_UP_MARGIN_NS before the first wakeup anyway).
+  checkWarmUpSilent(CYCLE, 400_000_000n, 5);
+});
+
+test('runSendLoop at 5 ms, 100 ms and 1 s cycles: the warm-up never sleeps a cycle and ends before the first wakeup', () => {
+  // The old warm-up moved its wakeups on by the real cycle: after a few
+  // rounds they caught up with the clock and every round slept one cycle,
+  // far past the first wakeup (its deadline was checked every 64 rounds).
+  checkWarmUpSilent(5_000_000n, 300_000_000n, 3);
+  checkWarmUpSilent(100_000_000n, 300_000_000n, 2);
+  checkWarmUpSilent(1_000_000_000n, 300_000_000n, 1);
+});
+
+test('runSendLoop under a CPU hog pinned to its CPU: the warm-up still ends before the first wakeup', async () => {
+  const before = getAffinity();
+  const hog = await startCpuHog();
+  try {
+    // This thread and the busy loop on one CPU: the warm-up gets about half of it.
+    setAffinity([HOG_CPU]);
+    checkWarmUpSilent(CYCLE, 400_000_000n, 5);
+    checkWarmUpSilent(100_000_000n, 300_000_000n, 2);
+    // A first wakeup just beyond the margin: the warm-up gives up its rounds, not the wakeup.
+    checkWarmUpSilent(CYCLE, BigInt(WARM_UP_MARGIN_NS) + 20_000_000n, 3);
+  } finally {
+    setAffinity(before);
+    await hog.stop();
+  }
+});
+
+test('warmUp and settleYoungGeneration give up at once when the run is asked to stop', () => {
+  const stop = new LoopControl();
+  stop.requestStop();
+  const first = clockGettime(CLOCK_TAI) + 5_000_000_000n;
+  assert.equal(warmUp(params(first, 10), new TaiClock(), null, stop), 0);
+  const wake = { sec: Number(first / 1_000_000_000n), nsec: 0 };
+  assert.equal(settleYoungGeneration(new TaiClock(), wake, stop), false);
+  // runSendLoop sends nothing and says it stopped, long before a first wakeup 5 s away.
+  const ring = RecordRing.create(SENT_SLOTS, 64);
+  const sink = DiscardSink.open(2048);
+  try {
+    const src = new Recording(sink.source);
+    const t0 = clockGettime(CLOCK_TAI);
+    assert.deepEqual(runSendLoop(src, params(first, 10), ring, stop, new TaiClock(), null), { status: 'stopped', count: 0 });
+    assert.ok(clockGettime(CLOCK_TAI) - t0 < 4_000_000_000n, 'returned without waiting for the first wakeup');
+    assert.equal(src.sends.length, 0);
+    assert.equal(ring.readable(), 0);
+  } finally {
     sink.close();
   }
 });

@@ -6,6 +6,7 @@ import {
   NSEC_PER_SEC,
   SendSchedule,
   TIME_MARGIN,
+  WAKEUP_MARGIN,
   checkTxHwts,
   firstBaseTime,
   formatNs,
@@ -97,6 +98,38 @@ test('property: first base time keeps the base+shift phase and leaves at least T
       },
     ),
   );
+});
+
+test('property: SendSchedule.start keeps the first wakeup WAKEUP_MARGIN after session start, and is C\'s base time when the advance allows', () => {
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 0n, max: 5n * NSEC_PER_SEC }),
+      fc.bigInt({ min: 1000n, max: NSEC_PER_SEC }),
+      fc.bigInt({ min: 0n, max: NSEC_PER_SEC }),
+      fc.bigInt({ min: 10n ** 18n, max: 2n * 10n ** 18n }),
+      (base, cycle, advRaw, start) => {
+        const advanceTime = advRaw % (cycle + 1n);
+        const s = SendSchedule.start({ baseTime: base, shiftTime: 0n, cycleTime: cycle, advanceTime, windowSize: 0n }, start);
+        const c = firstBaseTime(base, 0n, cycle, start);
+        const phase = (x: bigint): bigint => ((x % cycle) + cycle) % cycle;
+        if (phase(s.operBaseTime) !== phase(base)) return false;
+        if (s.firstWakeup < start + WAKEUP_MARGIN || s.operBaseTime < c) return false;
+        // Never more than needed: one cycle earlier breaks one of the two margins.
+        const earlier = s.operBaseTime - cycle;
+        if (earlier - advanceTime >= start + WAKEUP_MARGIN && earlier >= start + TIME_MARGIN) return false;
+        return advanceTime > TIME_MARGIN - WAKEUP_MARGIN || s.operBaseTime === c;
+      },
+    ),
+  );
+});
+
+test('SendSchedule.start: a 1 s cycle with the default advance gets a first wakeup in the future, C\'s does not', () => {
+  const start = 1_000n * NSEC_PER_SEC + 900_000_000n;
+  const s = SendSchedule.start({ baseTime: 0n, shiftTime: 0n, cycleTime: NSEC_PER_SEC, advanceTime: NSEC_PER_SEC, windowSize: 0n }, start);
+  // C: base 1002 s (>= start + 0.5 s), first wakeup 1001 s: 0.1 s after start, already past by the time a thread runs.
+  assert.equal(firstBaseTime(0n, 0n, NSEC_PER_SEC, start), 1002n * NSEC_PER_SEC);
+  assert.equal(s.operBaseTime, 1003n * NSEC_PER_SEC);
+  assert.equal(s.firstWakeup, 1002n * NSEC_PER_SEC);
 });
 
 test('property: scheduled and wakeup times advance by exactly one cycle per seqid', () => {

@@ -157,6 +157,9 @@ export class SenderRole {
       await this.#stopSession();
     } else if (state === TestState.RUNNING) {
       if (this.session) throw DaemonAlreadyRunning();
+      // The loop threads up before the session start is read (see LoopPools.prestart).
+      await this.deps.pools.prestart().catch(() => undefined);
+      if (this.session) throw DaemonAlreadyRunning();
       this.#start();
     }
     // Any other value is echoed and ignored, as by the C daemon.

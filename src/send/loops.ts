@@ -51,6 +51,18 @@ export class LoopPools {
     return this.pool('sender').run(probe) as Promise<ThreadReadback>;
   }
 
+  /**
+   * Starts both loop threads now (a probe task each) if they are not
+   * running: a pool thread's start-up (a new isolate loading the send code
+   * and koffi) took 0.3 s on a loaded machine, time the run would otherwise
+   * take out of the margin before its first wakeup. Call it before the
+   * session start is read; the threads stay up for the pools' idle time-out.
+   */
+  async prestart(): Promise<void> {
+    const probe: ProbeTask = { kind: 'probe' };
+    await Promise.all([this.pool('sender').run(probe), this.pool('tx-timestamps').run(probe)]);
+  }
+
   runTx(task: TxTimestampTask): Promise<LoopResult> {
     return this.pool('tx-timestamps').run(task) as Promise<LoopResult>;
   }

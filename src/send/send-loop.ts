@@ -144,36 +144,54 @@ export interface WarmUpSink {
 export const WARM_UP_ROUNDS = 3000;
 /** The warm-up and the young-generation settling end at the latest this long before the first wakeup. */
 export const WARM_UP_MARGIN_NS = 50_000_000;
+/**
+ * The warm-up's own cycle: its wakeups start 2 s in the past and move on by
+ * this much a round, so WARM_UP_ROUNDS of them stay in the past (3 ms in
+ * all) and clock_nanosleep returns at once every time. Moving on by the
+ * real cycle time instead caught up with the clock after a few rounds at
+ * cycles of 5 ms and more, and from then on each round slept one real cycle:
+ * the first wakeup was passed by up to seconds and the first packets went
+ * out in a burst.
+ */
+export const WARM_UP_CYCLE_NS = 1000n;
 
 /**
  * Runs the real per-packet code before the first wakeup: PacketCycle.fire
  * (clock_gettime through koffi, frame stamping, ring reserve/commit,
  * sendmsg) and the sleep path (clock_nanosleep on a time already past),
- * WARM_UP_ROUNDS times, on a scratch ring and control and, with a sink,
- * sending to it. Otherwise the first packets run in the interpreter and
- * wait for the compilers, and the first scavenges of this thread's heap
- * land in the first few hundred milliseconds of the run (measured: late
- * wakeups of 1.5-5 ms there at 100 us, in C's p99 range after).
+ * up to WARM_UP_ROUNDS times, on a scratch ring and, with a sink, sending
+ * to it. Otherwise the first packets run in the interpreter and wait for
+ * the compilers, and the first scavenges of this thread's heap land in the
+ * first few hundred milliseconds of the run (measured: late wakeups of
+ * 1.5-5 ms there at 100 us, in C's p99 range after).
  *
- * Stops early when the first wakeup is less than WARM_UP_MARGIN_NS away.
+ * Bounded by the clock, never by its round count: every round reads the
+ * clock (fire() does), and the warm-up gives up its remaining rounds as soon
+ * as the first wakeup is less than WARM_UP_MARGIN_NS away or `stop` (the
+ * run's own control) asks to stop. It never sleeps: its wakeups are all in
+ * the past. Returns the rounds run.
  */
-export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | null): number {
+export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | null, stop: LoopControl | null = null): number {
   const ring = RecordRing.create(SENT_SLOTS, 64);
+  // Its own control: the warm-up's sends must not count as the run's progress.
   const control = new LoopControl();
   const first = tsFromNs(p.firstScheduled - p.advanceTime);
   const now: Ts = { sec: 0, nsec: 0 };
   clock.now(now);
-  // Wakeups already past, one cycle apart: sleep returns at once. Starting
-  // just below a second boundary, the warm-up crosses one early, as runs do.
+  if (tsDiffNs(first, now) < WARM_UP_MARGIN_NS || stop?.stopRequested) return 0;
+  // Starting just below a second boundary, the warm-up crosses one, as runs do.
   const src = sink?.source ?? new ScratchSource(p.frame.length);
-  const c = new PacketCycle(src, p, ring, control, clock, false, { sec: now.sec - 2, nsec: 999_000_000 });
+  const scratch: SendLoopParams = { ...p, cycleTime: WARM_UP_CYCLE_NS };
+  const c = new PacketCycle(src, scratch, ring, control, clock, false, { sec: now.sec - 2, nsec: 999_000_000 });
   let rounds = 0;
-  for (; rounds < WARM_UP_ROUNDS; rounds++) {
-    if ((rounds & 63) === 0 && tsDiffNs(first, clock.now(now)) < WARM_UP_MARGIN_NS) break;
+  while (rounds < WARM_UP_ROUNDS) {
     c.sleep();
     c.fire(rounds + 1);
+    rounds++;
     ring.release(ring.readable());
     sink?.drain();
+    // c.now: the clock as fire() read it, this round.
+    if (tsDiffNs(first, c.now) < WARM_UP_MARGIN_NS || stop?.stopRequested) break;
   }
   return rounds;
 }
@@ -183,15 +201,16 @@ export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | nu
  * warm-up and the task set-up leave it part full, and the first scavenge
  * of a fresh worker heap took 1-4 ms in the run. Allocates short-lived
  * garbage until V8 reports the new space emptied (or a bound is reached),
- * and stops when the first wakeup is close.
+ * reading the clock every round (about 0.1 ms of work) and giving up when
+ * the first wakeup is less than WARM_UP_MARGIN_NS away or `stop` asks to stop.
  */
-export function settleYoungGeneration(clock: TaiClock, firstWakeup: Ts): boolean {
+export function settleYoungGeneration(clock: TaiClock, firstWakeup: Ts, stop: LoopControl | null = null): boolean {
   const now: Ts = { sec: 0, nsec: 0 };
   let last = newSpaceUsed();
   let keep: unknown[] = [];
   // At most ~100 MB of garbage: more than any young generation V8 sizes by default.
   for (let round = 0; round < 1024; round++) {
-    if (tsDiffNs(firstWakeup, clock.now(now)) < WARM_UP_MARGIN_NS) return false;
+    if (tsDiffNs(firstWakeup, clock.now(now)) < WARM_UP_MARGIN_NS || stop?.stopRequested) return false;
     keep = [];
     for (let i = 0; i < 1024; i++) keep.push([i, i + 1, i + 2, i + 3, i + 4, i + 5]);
     const used = newSpaceUsed();
@@ -251,10 +270,11 @@ export function runSendLoop(
 ): LoopResult {
   const c = new PacketCycle(src, p, ring, control, clock, p.txtime, tsFromNs(p.firstScheduled - p.advanceTime));
   prefaultRecords(ring);
-  warmUp(p, clock, sink);
-  settleYoungGeneration(clock, c.wake);
+  warmUp(p, clock, sink, control);
+  settleYoungGeneration(clock, c.wake, control);
   clock.now(c.now);
   control.state = LoopState.Running;
+  if (control.stopRequested) return { status: 'stopped', count: 0 };
   let sent = 0;
   for (let seqid = 1; p.numFrames === 0 || seqid <= p.numFrames; seqid++) {
     if (!c.sleep()) return { status: 'stopped', count: sent };

@@ -91,6 +91,9 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     // run time, and mprotect on locked pages fails, which V8 treats as fatal
     // ("Check failed" in OS::SetPermissions: measured with MCL_CURRENT and
     // with MCL_CURRENT|MCL_FUTURE, as root).
+    // The loop threads start while we wait for sync and the receiver, not
+    // after the session start is read (see LoopPools.prestart).
+    const threadsUp = ctx.pools.prestart().catch(() => undefined);
     const monitor = new SyncMonitor(plan.ifname, link, io, ctx.sync ?? null);
     const first = await monitor.check();
     if (first.lost) throw first.lost;
@@ -98,6 +101,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     await waitUntilSynced(monitor, first, ctx.signal);
     if (link) await link.prepare(plan.data.kind === 'l2', plan.numFrames);
 
+    await threadsUp;
     const run = data.start({ pools: ctx.pools, io, utcTaiOffset: ctx.utcTaiOffset, onSent: ctx.onSent });
     const { log } = run;
     const offSignal = ctx.signal.on(() => run.stop());

@@ -51,7 +51,12 @@ export function runSenderTask(task: SenderTask | ProbeTask): LoopResult | Thread
   return finish(control, result);
 }
 
-export function runTxTimestampTask(task: TxTimestampTask): LoopResult {
+function isProbe(task: TxTimestampTask | ProbeTask): task is ProbeTask {
+  return (task as ProbeTask).kind === 'probe';
+}
+
+export function runTxTimestampTask(task: TxTimestampTask | ProbeTask): LoopResult | ThreadReadback {
+  if (isProbe(task)) return readThread();
   const control = new LoopControl(task.control);
   const src = new FdSource(task.fd, new Uint8Array(0), task.bufferSize);
   let result: LoopResult;

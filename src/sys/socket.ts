@@ -24,6 +24,8 @@ import {
   SO_BINDTODEVICE,
   SO_ERROR,
   SO_PRIORITY,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
   SO_REUSEADDR,
   SO_SELECT_ERR_QUEUE,
   SO_TIMESTAMPING,
@@ -208,6 +210,20 @@ export class Socket {
 
   getPriority(): number {
     return this.getInt(SOL_SOCKET, SO_PRIORITY, 'getsockopt(SO_PRIORITY)');
+  }
+
+  /**
+   * Receive buffer of at least `bytes` (the kernel doubles what it is
+   * given): SO_RCVBUFFORCE, or without CAP_NET_ADMIN SO_RCVBUF (capped by
+   * net.core.rmem_max). Returns the size the kernel reports afterwards.
+   */
+  growReceiveBuffer(bytes: number): number {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(bytes, 0);
+    if (libc().setsockopt(this.openFd, SOL_SOCKET, SO_RCVBUFFORCE, b, 4) < 0) {
+      this.setInt(SOL_SOCKET, SO_RCVBUF, bytes, 'setsockopt(SO_RCVBUF)');
+    }
+    return this.getInt(SOL_SOCKET, SO_RCVBUF, 'getsockopt(SO_RCVBUF)');
   }
 
   /** SO_TIMESTAMPING with SOF_TIMESTAMPING_* flags, and SO_SELECT_ERR_QUEUE so poll reports TX timestamps as POLLPRI. */

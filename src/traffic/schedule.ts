@@ -13,6 +13,16 @@ import { AdvanceTimeTooHigh, CycleTimeNotPositive, ShiftTimeTooHigh, WindowSizeT
 export const NSEC_PER_SEC = 1_000_000_000n;
 /** C's TIME_MARGIN: the first packet is at least this far after session start. */
 export const TIME_MARGIN = NSEC_PER_SEC / 2n;
+/**
+ * Ours, beside C's rule: the first wakeup (scheduled - advance) is at least
+ * this far after session start. C only keeps the base time TIME_MARGIN
+ * away, so with an advance time above TIME_MARGIN (a cycle of more than
+ * 0.5 s with the default advance = cycle) its first wakeup can already be
+ * past when the thread starts, and the first packet is late by up to
+ * 0.5 s. With an advance of at most TIME_MARGIN - WAKEUP_MARGIN this rule
+ * never moves the base time, so C's arithmetic is kept there.
+ */
+export const WAKEUP_MARGIN = NSEC_PER_SEC / 4n;
 
 export interface ScheduleOptions {
   /** --base-time as given (0 when absent). */
@@ -83,8 +93,14 @@ export class SendSchedule {
     this.advanceTime = advanceTime;
   }
 
+  /**
+   * C's first base time, rolled on by whole cycles (the phase is kept) when
+   * the first wakeup would be less than WAKEUP_MARGIN after `sessionStart`.
+   */
   static start(s: ResolvedSchedule, sessionStart: bigint): SendSchedule {
-    return new SendSchedule(firstBaseTime(s.baseTime, s.shiftTime, s.cycleTime, sessionStart), s.cycleTime, s.advanceTime);
+    let oper = firstBaseTime(s.baseTime, s.shiftTime, s.cycleTime, sessionStart);
+    if (oper - s.advanceTime < sessionStart + WAKEUP_MARGIN) oper = futureBaseTime(oper, s.cycleTime, sessionStart + WAKEUP_MARGIN + s.advanceTime);
+    return new SendSchedule(oper, s.cycleTime, s.advanceTime);
   }
 
   /** First clock_nanosleep target; also where the TX timestamp thread waits before polling. */
