@@ -2,7 +2,7 @@
 // over the small interface the Receiver exposes to them. Everything else
 // gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
 import { Errno } from '../errors.js';
-import { decodeValue, encodeValue, LOG_VERSION, Mid, payloadSize, PortLinkState, type SysmonOffset } from '../mgmt/index.js';
+import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
 import type { RcvLog } from '../traffic/logs.js';
 import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
 
@@ -26,11 +26,15 @@ export interface ReceiverOpsContext {
   clockTai(): bigint;
 }
 
-const reply = (payload: Buffer): GetResult => ({ kind: 'reply', payload });
+const reply = (payload: Buffer | ReplyParts): GetResult => ({ kind: 'reply', payload });
 
-/** The LOG reply payload: be32 version 4, be32 buf_len, then the records as kept (no copy per record). */
-export function logPayload(log: RcvLog): Buffer {
-  return encodeValue(Mid.LOG, { logVersion: LOG_VERSION, records: log.buffer });
+/**
+ * The LOG reply payload as parts: be32 version 4 + be32 buf_len, then the
+ * log buffer itself. Never copied: a reply costs its 8-byte head however
+ * big the log (untouched log pages stay the kernel's zero pages).
+ */
+export function logPayload(log: RcvLog): ReplyParts {
+  return logPayloadParts({ logVersion: LOG_VERSION, records: log.buffer });
 }
 
 export function receiverOps(ctx: ReceiverOpsContext): OpsTable {

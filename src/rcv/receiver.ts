@@ -24,7 +24,7 @@ import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../sy
 import { kernelTaiOffset } from '../sys/time.js';
 import { setKernelTaiOffset } from './utc.js';
 import { Errno } from '../errors.js';
-import { encodeResponse, Mid } from '../mgmt/index.js';
+import { encodeResponseParts, Mid } from '../mgmt/index.js';
 
 export interface Output {
   stdout(text: string): void;
@@ -235,7 +235,8 @@ export class Receiver {
   #act(action: RcvAction): void {
     if (action.kind !== 'send-log') return;
     if (action.stderr) this.#deps.out.stderr(action.stderr);
-    this.#client?.send(encodeResponse(Mid.LOG, logPayload(action.log)));
+    // Not awaited: the connection streams it behind any reply in progress.
+    void this.#client?.send(encodeResponseParts(Mid.LOG, logPayload(action.log)));
   }
 
   #rearm(): void {
