@@ -3,7 +3,7 @@
 // gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
 import { Errno } from '../errors.js';
 import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
-import type { RcvLog } from '../traffic/logs.js';
+import { MAX_LOG_BYTES, RCV_RECORD_SIZE, type RcvLog } from '../traffic/logs.js';
 import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
 
 export interface ReceiverOpsContext {
@@ -74,7 +74,22 @@ export function receiverOps(ctx: ReceiverOpsContext): OpsTable {
   };
 }
 
-/** C's message when the log cannot be allocated (it prints the count as size_t). */
+/**
+ * Most packets a receiver log holds: the LOG reply carries buf_len in 32
+ * bits (134217727 records of 32 bytes). C's calloc takes any count it can
+ * get and then sends a truncated buf_len; we refuse what cannot be sent.
+ * The log costs only the pages of packets actually recorded (the rest are
+ * untouched zero pages), so the limit is the wire's, not memory's.
+ */
+export const MAX_RCV_PACKET_COUNT = Math.floor(MAX_LOG_BYTES / RCV_RECORD_SIZE);
+
+/**
+ * C's message when the log cannot be allocated (it prints the count as
+ * size_t); past MAX_RCV_PACKET_COUNT the limit is named after it.
+ */
 export function logAllocationError(count: bigint): MgmtOpError {
-  return new MgmtOpError(Errno.ENOMEM, `Could not allocate log for ${BigInt.asUintN(64, count)} iterations`);
+  const c = `Could not allocate log for ${BigInt.asUintN(64, count)} iterations`;
+  const overLimit = count < 0n || count > BigInt(MAX_RCV_PACKET_COUNT);
+  const why = overLimit ? `: PACKET_COUNT is limited to ${MAX_RCV_PACKET_COUNT} (the LOG reply's buf_len is 32-bit)` : '';
+  return new MgmtOpError(Errno.ENOMEM, c + why);
 }
