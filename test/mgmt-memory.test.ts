@@ -137,6 +137,54 @@ test('receiver: SET PACKET_COUNT 134217727 + GET LOG never read stays under 400 
   }
 });
 
+test('receiver: a client that reads a 10 000 000-packet LOG (320 MB) gets it all; the receiver stays under 400 MB, also after', async () => {
+  const pair = await createVethPair({ a: { ifname: 'mra', ipv4: '10.244.0.1/24' }, b: { ifname: 'mrb', ipv4: '10.244.0.2/24' } });
+  const rcv = startRcv(pair.nsB, ['-i', 'mrb', '--omit-hwts', '--stats-port', '5274', '--quiet']);
+  const pid = rcv.child.pid as number;
+  try {
+    (await connectFrom(pair.nsA, '10.244.0.2', 5274)).close();
+    await sleep(300);
+    const idle = rssKb(pid);
+    const count = 10_000_000;
+    const expected = 24 + 24 + count * 32;
+    const reader = await silentPeer(pair.nsA, '10.244.0.2', 5274);
+    let received = 0;
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 100);
+    try {
+      const done = new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`received ${received} of ${expected} bytes`)), 40_000);
+        reader.on('data', (b: Buffer) => {
+          received += b.length;
+          if (received >= expected) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+        reader.on('close', () => reject(new Error(`closed after ${received} of ${expected} bytes`)));
+      });
+      reader.resume();
+      reader.write(Buffer.concat([encodeSet(Mid.PACKET_COUNT, BigInt(count)), encodeGet(Mid.LOG)]));
+      await done;
+    } finally {
+      clearInterval(sampler);
+    }
+    assert.equal(received, expected);
+    reader.destroy();
+    await sleep(500);
+    const after = rssKb(pid);
+    console.log(`receiver RSS: idle ${mb(idle)}, peak while a client read a 320 MB LOG ${mb(peak)}, after it left ${mb(after)}`);
+    assert.ok(peak < 400 * MB, `receiver peaked at ${mb(peak)}`);
+    assert.ok(after < 400 * MB, `receiver kept ${mb(after)}`);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- rcv stderr:\n${rcv.stderr().slice(-2000)}`);
+  } finally {
+    rcv.child.kill('SIGKILL');
+    await rcv.exited;
+    pair.destroy();
+  }
+});
+
 /** A sender role configured as the orchestrator does, on the veth end `ifname`. */
 async function configureSender(c: ManagementClient, ifname: string, count: bigint, cycle: bigint): Promise<void> {
   await c.set(Mid.NODE_ROLE, 'sender');
