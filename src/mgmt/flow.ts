@@ -10,8 +10,8 @@
 //             socket is not read until the queue is below the cap again.
 //             Bytes read are handed to the parser FEED_BYTES at a time and
 //             the rest of a read is kept (not parsed) while the cap holds,
-//             so the overshoot is what FEED_BYTES holds (85 small GETs),
-//             not a whole 64 KiB read (5 000 of them).
+//             so the overshoot is what FEED_BYTES holds (64 GETs of 16 bytes),
+//             not a whole 64 KiB read (4 096 of them).
 //
 // "Not read" is socket.pause(): the kernel buffers fill, then the peer's
 // sends block. Nothing is refused, so a C peer that pipelines sees only
