@@ -31,7 +31,7 @@ function harness(extra: Partial<DispatchIo> = {}): { io: DispatchIo; sent: Sent[
   const lines: string[] = [];
   const io: DispatchIo = {
     send(reply) {
-      const msg = decodeMessage(reply);
+      const msg = decodeMessage(reply instanceof Uint8Array ? reply : Buffer.concat(reply));
       assert.equal(msg.action, Action.RESPONSE);
       assert.equal(msg.tlvs.length, 1);
       sent.push({ mid: msg.tlvs[0].mid, payload: msg.tlvs[0].payload });

@@ -204,9 +204,16 @@ test('log allocation failures are reported like C', async () => {
   const h = await harness();
   const c = await h.connect();
   assert.equal(tlv((await c.request(encodeSet(Mid.PACKET_COUNT, -1n))).message).payload.length, 0);
-  assert.deepEqual(await errorOf(c, Mid.PACKET_COUNT), { rc: -12, extack: 'Could not allocate log for 18446744073709551615 iterations' });
+  // C's text, then the limit that refused it.
+  const limit = ": PACKET_COUNT is limited to 134217727 (the LOG reply's buf_len is 32-bit)";
+  assert.deepEqual(await errorOf(c, Mid.PACKET_COUNT), { rc: -12, extack: `Could not allocate log for 18446744073709551615 iterations${limit}` });
   await c.request(encodeSet(Mid.PACKET_COUNT, 1n << 40n));
+  assert.deepEqual(await errorOf(c, Mid.PACKET_COUNT), { rc: -12, extack: `Could not allocate log for ${1n << 40n} iterations${limit}` });
+  await c.request(encodeSet(Mid.PACKET_COUNT, 134_217_728n));
   assert.equal((await errorOf(c, Mid.PACKET_COUNT)).rc, -12);
+  // The largest count the wire can carry is taken (zero pages until packets arrive).
+  assert.equal(tlv((await c.request(encodeSet(Mid.PACKET_COUNT, 134_217_727n))).message).payload.readBigUInt64BE(0), 134_217_727n);
+  assert.deepEqual(await errorOf(c, Mid.PACKET_COUNT), { rc: 0, extack: '' });
 });
 
 test('one client at a time: the second waits, unannounced, until the first leaves; uncollected records print at exit', async () => {

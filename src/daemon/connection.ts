@@ -6,10 +6,12 @@
 // and reading goes on (the reader drained the payload, so the stream stays
 // in sync, unlike the C daemon's quirk 19); a fatal one closes this
 // connection only. A peer that stops in the middle of a message is given
-// `partialTimeoutMs` to finish it; a peer that does not read its replies
-// is not read from until it does (see send()).
+// `partialTimeoutMs` to finish it. What a peer may cost (unsent reply
+// bytes, requests queued behind a slow one) is bounded by ConnectionFlow:
+// past either cap the socket is not read until the peer catches up.
 import type { Socket } from 'node:net';
-import { MidErrorTable, ManagementReader, type ReaderEvent } from '../mgmt/index.js';
+import { MidErrorTable, ManagementReader, type Reply, type ReaderEvent } from '../mgmt/index.js';
+import { ConnectionFlow } from '../mgmt/flow.js';
 import type { Dispatcher, Peer } from './dispatch.js';
 import type { DaemonLog } from './log.js';
 
@@ -18,11 +20,14 @@ export interface ConnectionOptions {
   partialTimeoutMs?: number;
   /** Stop reading while this many reply bytes wait to be sent. Default 1 MiB. */
   maxPendingWrite?: number;
+  /** Stop reading while this many requests wait to be answered. Default 64. */
+  maxQueuedRequests?: number;
 }
 
 export class Connection implements Peer {
   readonly errors = new MidErrorTable();
   readonly #reader = new ManagementReader({ accept: 'requests' });
+  readonly #flow: ConnectionFlow;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   /** A fatal framing error: nothing more is read from this peer. */
@@ -34,10 +39,13 @@ export class Connection implements Peer {
     readonly socket: Socket,
     private readonly dispatcher: Dispatcher,
     private readonly log: DaemonLog,
-    private readonly opts: Required<ConnectionOptions>,
+    private readonly opts: Required<Omit<ConnectionOptions, 'maxQueuedRequests'>> & ConnectionOptions,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#flow = new ConnectionFlow(socket, { maxPendingReplyBytes: opts.maxPendingWrite, maxQueuedRequests: opts.maxQueuedRequests }, (piece) =>
+      this.#onData(piece),
+    );
+    socket.on('data', (chunk: Buffer) => this.#flow.feed(chunk));
     socket.on('timeout', () => {
       this.log.line(`Closing connection ${this.#who}: a message stayed incomplete for ${this.opts.partialTimeoutMs} ms`);
       socket.destroy();
@@ -66,23 +74,10 @@ export class Connection implements Peer {
     if (ev.type === 'error') this.log.line(`Connection ${this.#who}: ${ev.error.code}: ${ev.error.message}`);
   }
 
-  /** Writes a reply; waits while too much is unsent (a peer that does not read). */
-  send(reply: Buffer): Promise<void> {
+  /** Writes a reply (streamed, never copied); waits while too much is unsent (a peer that does not read). */
+  send(reply: Reply): Promise<void> {
     if (this.#closed || this.socket.destroyed) return Promise.resolve();
-    this.socket.write(reply);
-    if (this.socket.writableLength <= this.opts.maxPendingWrite) return Promise.resolve();
-    // Reading stops too, so the peer cannot pile up more requests meanwhile.
-    this.socket.pause();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        this.socket.resume();
-        resolve();
-      };
-      this.socket.once('drain', done);
-      this.socket.once('close', done);
-    });
+    return this.#flow.send(reply);
   }
 
   #onData(chunk: Buffer): void {
@@ -90,13 +85,15 @@ export class Connection implements Peer {
     for (const ev of this.#reader.push(chunk)) {
       if (ev.type === 'message') {
         const msg = ev.message;
+        this.#flow.requestQueued();
         // dispatchMessage answers every handler failure itself; what still
         // escapes is a bug, logged here so that the queue stays usable (a
         // rejected queue would skip the later requests and the
         // disconnected() teardown, and crash the daemon as unhandled).
         this.#queue = this.#queue
           .then(() => this.dispatcher.handle(this, msg))
-          .catch((err: unknown) => this.log.line(`Connection ${this.#who}: request failed: ${err instanceof Error ? err.message : String(err)}`));
+          .catch((err: unknown) => this.log.line(`Connection ${this.#who}: request failed: ${err instanceof Error ? err.message : String(err)}`))
+          .finally(() => this.#flow.requestDone());
         continue;
       }
       this.#logError(ev);

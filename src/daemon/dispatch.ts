@@ -11,7 +11,7 @@
 //
 // Each connection has its own GET_ERROR table: one client's failures never
 // overwrite what another is about to ask about.
-import type { ManagementMessage } from '../mgmt/codec.js';
+import type { ManagementMessage, Reply } from '../mgmt/codec.js';
 import { dispatchMessage, Mid, MidErrorTable, MgmtOpError, midName, payloadSize, type MidOps, type OpsTable, type Mid as MidId } from '../mgmt/index.js';
 import { DaemonLocked, DaemonNotOwner, DaemonRoleMissing, DaemonUnexpectedRole, DaemonTestFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
@@ -23,7 +23,7 @@ export interface Peer {
   readonly id: number;
   readonly errors: MidErrorTable;
   /** Sends one reply; resolves when the peer may be sent more (backpressure). */
-  send(reply: Buffer): Promise<void>;
+  send(reply: Reply): Promise<void>;
 }
 
 export class Dispatcher {

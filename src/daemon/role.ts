@@ -3,7 +3,7 @@
 // daemon handles for it. Handlers return the reply or throw an
 // IsochronError, which the dispatcher turns into an empty TLV + GET_ERROR
 // entry, exactly as the C daemon answers a failed handler.
-import { encodeValue, LOG_VERSION, Mid, PortLinkState, TestState, type GetResult } from '../mgmt/index.js';
+import { encodeValue, LOG_VERSION, logPayloadParts, Mid, PortLinkState, TestState, type GetResult } from '../mgmt/index.js';
 import { linkFlags } from '../send/link-state.js';
 import { CLOCK_TAI } from '../sys/constants.js';
 import { clockGettime } from '../sys/time.js';
@@ -83,7 +83,9 @@ export class SenderRole {
         // A snapshot: while the loops run this is the partial log, as in C.
         // Unlike C, reading does not clear it (a second reader, or a retry
         // after a lost reply, gets the same data).
-        return ok(encodeValue(Mid.LOG, { logVersion: LOG_VERSION, records: this.session.log.buffer }));
+        // Streamed from the log itself (parts, not a copy): any number of
+        // readers cost one log, read live as C's write() reads it.
+        return { kind: 'reply', payload: logPayloadParts({ logVersion: LOG_VERSION, records: this.session.log.buffer }) };
       }
       case Mid.SYSMON_OFFSET:
         return ok(encodeValue(Mid.SYSMON_OFFSET, this.sync.sysmonOffset()));

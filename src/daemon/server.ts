@@ -13,6 +13,7 @@ import type { DeviceIoctl } from '../sys/ioctl.js';
 import { strerror } from '../sys/libc.js';
 import { listenTcp } from '../sys/tcp.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { DEFAULT_MAX_PENDING_REPLY_BYTES, DEFAULT_MAX_QUEUED_REQUESTS } from '../mgmt/flow.js';
 import { Dispatcher } from './dispatch.js';
 import { DaemonListenFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
@@ -140,7 +141,8 @@ export class DaemonServer {
     this.opts.log.line(`Accepted connection from ${socket.remoteAddress}`);
     const conn = new Connection(this.#nextId++, socket, this.dispatcher, this.opts.log, {
       partialTimeoutMs: this.opts.partialTimeoutMs ?? 30_000,
-      maxPendingWrite: this.opts.maxPendingWrite ?? 1 << 20,
+      maxPendingWrite: this.opts.maxPendingWrite ?? DEFAULT_MAX_PENDING_REPLY_BYTES,
+      maxQueuedRequests: this.opts.maxQueuedRequests ?? DEFAULT_MAX_QUEUED_REQUESTS,
     });
     this.#connections.add(conn);
     void conn.closed.then(() => this.#connections.delete(conn));

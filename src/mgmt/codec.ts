@@ -85,6 +85,44 @@ export function encodeMessage(msg: MessageInit): Buffer {
 }
 
 /**
+ * A reply as byte ranges sent back to back. A large payload (a LOG of
+ * hundreds of megabytes) stays where it lies: the ranges are views, so a
+ * reply costs its headers, not a copy of the log.
+ */
+export type ReplyParts = readonly Uint8Array[];
+
+/** What a server writes for one reply: one buffer, or parts sent in order. */
+export type Reply = Uint8Array | ReplyParts;
+
+/** Total bytes of a reply. */
+export function replyLength(reply: Reply): number {
+  if (reply instanceof Uint8Array) return reply.length;
+  let n = 0;
+  for (const part of reply) n += part.length;
+  return n;
+}
+
+/**
+ * encodeResponse without the copy: a fresh 12-byte message + TLV header,
+ * then the payload parts themselves (not copied; they must stay unchanged,
+ * or at least valid, until written).
+ */
+export function encodeResponseParts(mid: number, payload: ReplyParts): Uint8Array[] {
+  let length = 0;
+  for (const part of payload) length += part.length;
+  checkField('management_id', mid, 0xffff);
+  checkField('payload_length', TLV_HEADER_SIZE + length, 0xffffffff);
+  const w = mgmtWasm();
+  const p = w.ioPtr();
+  const head = Buffer.alloc(MESSAGE_HEADER_SIZE + TLV_HEADER_SIZE);
+  w.writeHeader(p, MGMT_VERSION, Action.RESPONSE, 0, TLV_HEADER_SIZE + length);
+  head.set(ioView(MESSAGE_HEADER_SIZE), 0);
+  w.writeTlvHeader(p, TLV_MANAGEMENT, mid, length);
+  head.set(ioView(TLV_HEADER_SIZE), MESSAGE_HEADER_SIZE);
+  return [head, ...payload];
+}
+
+/**
  * Reads the 8-byte header (bytes must hold at least 8). maxPayload: largest
  * payload_length the caller accepts; whole-buffer decoding has no size
  * policy of its own (the caller already holds the bytes).

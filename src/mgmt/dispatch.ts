@@ -16,7 +16,7 @@
 // throwing MgmtOpError or any IsochronError: the reply is then the empty
 // TLV and the error is kept for GET_ERROR, never a crash.
 import { Errno, isIsochronError } from '../errors.js';
-import { encodeResponse, type ManagementMessage, type Tlv } from './codec.js';
+import { encodeResponse, encodeResponseParts, type ManagementMessage, type Reply, type ReplyParts, type Tlv } from './codec.js';
 import { MgmtBadPayloadLength, MgmtUnhandled } from './errors.js';
 import { Action, isKnownMid, midName, TLV_MANAGEMENT, type Mid } from './ids.js';
 import { emptyResponse, type MidErrorTable } from './server.js';
@@ -36,8 +36,9 @@ export type GetResult =
   /**
    * `note`: what GET_ERROR reports for this MID although the GET succeeded
    * (C's handler wrote an extack, or returned a value with a saved failure).
+   * A payload given as parts (a LOG) is sent as is, never copied.
    */
-  | { kind: 'reply'; payload: Buffer; note?: { rc: number; extack: string } }
+  | { kind: 'reply'; payload: Buffer | ReplyParts; note?: { rc: number; extack: string } }
   /** The reply is sent later by the operation itself (GET LOG on hold). */
   | { kind: 'held' };
 
@@ -53,7 +54,7 @@ export type OpsTable<Ctx = void> = Partial<Record<Mid, MidOps<Ctx>>>;
 
 export interface DispatchIo {
   /** Sends one reply; may return a promise to apply backpressure. */
-  send(reply: Buffer): void | Promise<void>;
+  send(reply: Reply): void | Promise<void>;
   /** One line for stderr (C prints every extack "for posterity"). */
   log(line: string): void;
   /** A TLV of another type than management; C skips it without a word. */
@@ -94,7 +95,7 @@ export async function dispatchMessage<Ctx = void>(
 }
 
 /** The reply to one management TLV (null: none now), with its outcome recorded for GET_ERROR. */
-async function answer<Ctx>(action: number, tlv: Tlv, ops: OpsTable<Ctx>, errors: MidErrorTable, io: DispatchIo, ctx: Ctx): Promise<Buffer | null> {
+async function answer<Ctx>(action: number, tlv: Tlv, ops: OpsTable<Ctx>, errors: MidErrorTable, io: DispatchIo, ctx: Ctx): Promise<Reply | null> {
   const mid = tlv.mid;
   if (!isKnownMid(mid)) {
     io.log(`Unrecognized MID ${mid}`);
@@ -121,7 +122,7 @@ async function answer<Ctx>(action: number, tlv: Tlv, ops: OpsTable<Ctx>, errors:
       return null;
     }
     errors.record(mid, r.note?.rc ?? 0, r.note?.extack ?? '');
-    return encodeResponse(mid, r.payload);
+    return Buffer.isBuffer(r.payload) ? encodeResponse(mid, r.payload) : encodeResponseParts(mid, r.payload);
   }
   if (action === Action.SET) {
     if (!op.set) return fail(fromError(MgmtUnhandled('SET', midName(mid))));

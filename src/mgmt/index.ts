@@ -8,3 +8,4 @@ export { ManagementClient, type ClientOptions, type ConnectOptions } from './cli
 export { responseFor, emptyResponse, getErrorResponse, MidErrorTable } from './server.js';
 export { AF_INET, AF_INET6 } from './ip.js';
 export { dispatchMessage, MgmtOpError, type DispatchIo, type GetResult, type MidOps, type OpsTable } from './dispatch.js';
+export { ConnectionFlow, SLICE_BYTES, DEFAULT_MAX_PENDING_REPLY_BYTES, DEFAULT_MAX_QUEUED_REQUESTS, type FlowLimits } from './flow.js';

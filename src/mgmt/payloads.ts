@@ -168,6 +168,14 @@ function specOf(mid: number): Spec {
   return MID_SPECS[mid];
 }
 
+/**
+ * The LOG payload as parts: the 8-byte version + buf_len head, then the
+ * records buffer itself (not copied), for encodeResponseParts.
+ */
+export function logPayloadParts(log: LogPayload): Uint8Array[] {
+  return [logHead(log), log.records];
+}
+
 /** Fixed payload size of a MID, or null for the variable-sized LOG. */
 export function payloadSize(mid: Mid): number | null {
   const size = mgmtWasm().midSize(mid);
@@ -287,6 +295,11 @@ export function encodeValue<M extends Mid>(mid: M, value: MidValue<M>): Buffer {
 }
 
 function encodeLog(log: LogPayload): Buffer {
+  return Buffer.concat([logHead(log), log.records]);
+}
+
+/** be32 log_version + be32 buf_len. The records themselves never enter WASM: they can be megabytes. */
+function logHead(log: LogPayload): Buffer {
   if (typeof log !== 'object' || log === null || !(log.records instanceof Uint8Array)) {
     throw bad(Mid.LOG, 'expected {logVersion, records}');
   }
@@ -294,8 +307,7 @@ function encodeLog(log: LogPayload): Buffer {
   const p = w.ioPtr();
   w.writeField(p, Kind.LOG, 0, BigInt(checkInt(Mid.LOG, log.logVersion, 0, 0xffffffff)));
   w.writeField(p, Kind.LOG, 1, BigInt(log.records.length));
-  // The records themselves never enter WASM: they can be megabytes.
-  return Buffer.concat([fromIo(8), log.records]);
+  return fromIo(8);
 }
 
 // ---- decode ----------------------------------------------------------------

@@ -4,10 +4,11 @@
 // receiver then serves the next client), a recoverable error is only
 // reported. C waits forever on a half-sent message (quirk 25); we give a
 // partial message partialTimeoutMs to complete, then close the connection,
-// so one stuck client cannot block the others for good.
+// so one stuck client cannot block the others for good. What a client may
+// cost (unsent reply bytes, requests queued) is bounded by ConnectionFlow.
 import type { Socket } from 'node:net';
 import type { IsochronError } from '../errors.js';
-import { ManagementReader, type ManagementMessage } from '../mgmt/index.js';
+import { ConnectionFlow, ManagementReader, type FlowLimits, type ManagementMessage, type Reply } from '../mgmt/index.js';
 
 export interface ConnectionHandlers {
   message(msg: ManagementMessage): Promise<void>;
@@ -17,7 +18,7 @@ export interface ConnectionHandlers {
   closed(): void;
 }
 
-export interface ConnectionOptions {
+export interface ConnectionOptions extends FlowLimits {
   partialTimeoutMs?: number;
 }
 
@@ -28,6 +29,7 @@ export class MgmtConnection {
   readonly #reader = new ManagementReader({ accept: 'requests' });
   readonly #handlers: ConnectionHandlers;
   readonly #partialMs: number;
+  readonly #flow: ConnectionFlow;
   #queue: Promise<void> = Promise.resolve();
   #partialTimer: NodeJS.Timeout | null = null;
   #closed = false;
@@ -37,7 +39,8 @@ export class MgmtConnection {
     this.#handlers = handlers;
     this.#partialMs = opts.partialTimeoutMs ?? DEFAULT_PARTIAL_TIMEOUT_MS;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#flow = new ConnectionFlow(socket, opts, (piece) => this.#onData(piece));
+    socket.on('data', (chunk: Buffer) => this.#flow.feed(chunk));
     socket.on('end', () => this.#onEnd());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -53,10 +56,14 @@ export class MgmtConnection {
     return this.#closed;
   }
 
-  /** Writes a reply; dropped silently once the connection is gone (the peer left). */
-  send(reply: Buffer): void {
-    if (this.#closed || this.socket.destroyed) return;
-    this.socket.write(reply);
+  /**
+   * Writes a reply behind the ones before it, streamed (never copied);
+   * resolves when it is within the byte budget. Dropped silently once the
+   * connection is gone (the peer left).
+   */
+  send(reply: Reply): Promise<void> {
+    if (this.#closed || this.socket.destroyed) return Promise.resolve();
+    return this.#flow.send(reply);
   }
 
   /** Resolves when every message received so far has been handled. */
@@ -77,7 +84,11 @@ export class MgmtConnection {
     for (const ev of this.#reader.push(chunk)) {
       if (ev.type === 'message') {
         const msg = ev.message;
-        this.#queue = this.#queue.then(() => (this.#closed ? undefined : this.#handlers.message(msg))).catch(() => undefined);
+        this.#flow.requestQueued();
+        this.#queue = this.#queue
+          .then(() => (this.#closed ? undefined : this.#handlers.message(msg)))
+          .catch(() => undefined)
+          .finally(() => this.#flow.requestDone());
       } else {
         this.#handlers.protocolError(ev.error, ev.recoverable);
         if (!ev.recoverable) {

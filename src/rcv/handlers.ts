@@ -2,8 +2,8 @@
 // over the small interface the Receiver exposes to them. Everything else
 // gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
 import { Errno } from '../errors.js';
-import { decodeValue, encodeValue, LOG_VERSION, Mid, payloadSize, PortLinkState, type SysmonOffset } from '../mgmt/index.js';
-import type { RcvLog } from '../traffic/logs.js';
+import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
+import { MAX_LOG_BYTES, RCV_RECORD_SIZE, type RcvLog } from '../traffic/logs.js';
 import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
 
 export interface ReceiverOpsContext {
@@ -26,11 +26,15 @@ export interface ReceiverOpsContext {
   clockTai(): bigint;
 }
 
-const reply = (payload: Buffer): GetResult => ({ kind: 'reply', payload });
+const reply = (payload: Buffer | ReplyParts): GetResult => ({ kind: 'reply', payload });
 
-/** The LOG reply payload: be32 version 4, be32 buf_len, then the records as kept (no copy per record). */
-export function logPayload(log: RcvLog): Buffer {
-  return encodeValue(Mid.LOG, { logVersion: LOG_VERSION, records: log.buffer });
+/**
+ * The LOG reply payload as parts: be32 version 4 + be32 buf_len, then the
+ * log buffer itself. Never copied: a reply costs its 8-byte head however
+ * big the log (untouched log pages stay the kernel's zero pages).
+ */
+export function logPayload(log: RcvLog): ReplyParts {
+  return logPayloadParts({ logVersion: LOG_VERSION, records: log.buffer });
 }
 
 export function receiverOps(ctx: ReceiverOpsContext): OpsTable {
@@ -70,7 +74,22 @@ export function receiverOps(ctx: ReceiverOpsContext): OpsTable {
   };
 }
 
-/** C's message when the log cannot be allocated (it prints the count as size_t). */
+/**
+ * Most packets a receiver log holds: the LOG reply carries buf_len in 32
+ * bits (134217727 records of 32 bytes). C's calloc takes any count it can
+ * get and then sends a truncated buf_len; we refuse what cannot be sent.
+ * The log costs only the pages of packets actually recorded (the rest are
+ * untouched zero pages), so the limit is the wire's, not memory's.
+ */
+export const MAX_RCV_PACKET_COUNT = Math.floor(MAX_LOG_BYTES / RCV_RECORD_SIZE);
+
+/**
+ * C's message when the log cannot be allocated (it prints the count as
+ * size_t); past MAX_RCV_PACKET_COUNT the limit is named after it.
+ */
 export function logAllocationError(count: bigint): MgmtOpError {
-  return new MgmtOpError(Errno.ENOMEM, `Could not allocate log for ${BigInt.asUintN(64, count)} iterations`);
+  const c = `Could not allocate log for ${BigInt.asUintN(64, count)} iterations`;
+  const overLimit = count < 0n || count > BigInt(MAX_RCV_PACKET_COUNT);
+  const why = overLimit ? `: PACKET_COUNT is limited to ${MAX_RCV_PACKET_COUNT} (the LOG reply's buf_len is 32-bit)` : '';
+  return new MgmtOpError(Errno.ENOMEM, c + why);
 }

@@ -16,7 +16,7 @@ import { clockGettime } from '../sys/time.js';
 import { RCV_DATA_TIMEOUT_MS, RcvSession, type RcvAction } from '../traffic/rcv-session.js';
 import type { RcvLog } from '../traffic/logs.js';
 import { MgmtConnection } from './connection.js';
-import { logAllocationError, logPayload, receiverOps } from './handlers.js';
+import { logAllocationError, logPayload, MAX_RCV_PACKET_COUNT, receiverOps } from './handlers.js';
 import { dispatchMessage, MgmtOpError, type OpsTable } from './mgmt-dispatch.js';
 import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } from './records.js';
 import type { Sysmon } from './sync-sources.js';
@@ -24,7 +24,7 @@ import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../sy
 import { kernelTaiOffset } from '../sys/time.js';
 import { setKernelTaiOffset } from './utc.js';
 import { Errno } from '../errors.js';
-import { encodeResponse, Mid } from '../mgmt/index.js';
+import { encodeResponseParts, Mid } from '../mgmt/index.js';
 
 export interface Output {
   stdout(text: string): void;
@@ -200,7 +200,7 @@ export class Receiver {
   }
 
   #setPacketCount(count: bigint): void {
-    if (count < 0n || count > BigInt(Number.MAX_SAFE_INTEGER)) throw logAllocationError(count);
+    if (count < 0n || count > BigInt(MAX_RCV_PACKET_COUNT)) throw logAllocationError(count);
     try {
       this.session.setPacketCount(Number(count));
     } catch {
@@ -235,7 +235,8 @@ export class Receiver {
   #act(action: RcvAction): void {
     if (action.kind !== 'send-log') return;
     if (action.stderr) this.#deps.out.stderr(action.stderr);
-    this.#client?.send(encodeResponse(Mid.LOG, logPayload(action.log)));
+    // Not awaited: the connection streams it behind any reply in progress.
+    void this.#client?.send(encodeResponseParts(Mid.LOG, logPayload(action.log)));
   }
 
   #rearm(): void {
