@@ -101,6 +101,7 @@ export function sendOptions(over: Partial<SendOptions> = {}): SendOptions {
     outputFile: 'isochron.dat',
     cpuMask: 0n,
     omitHwts: true,
+    failFast: false,
     ...over,
   };
 }

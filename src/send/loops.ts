@@ -67,6 +67,11 @@ export type SenderParams = Omit<SenderTask, 'kind' | 'ring' | 'control'>;
 export interface LoopsOutcome {
   sender: LoopResult;
   tx: LoopResult | null;
+  /**
+   * Keeping going, the pump ended the TX timestamp loop itself: the sender
+   * had stopped and no timestamp came for TX_TIMESTAMP_TIMEOUT_MS.
+   */
+  txGaveUp: boolean;
   /** First error of the pump: a log refusal, a bad TX timestamp, a ring overflow. */
   logError: IsochronError | null;
   txError: IsochronError | null;
@@ -84,15 +89,23 @@ export class RunningLoops {
   readonly finished: Promise<LoopsOutcome>;
   private logError: IsochronError | null = null;
   private txError: IsochronError | null = null;
+  private txGaveUp = false;
 
   constructor(
     pools: LoopPools,
     params: SenderParams,
-    tx: { firstWakeup: bigint } | null,
+    /**
+     * null: no timestamps (--no-ts). failFast: C's rule, 2 s without any
+     * timestamp ends the TX timestamp loop even while the sender runs;
+     * otherwise the wait only starts once the sender has stopped.
+     */
+    tx: { firstWakeup: bigint; failFast?: boolean } | null,
     private readonly filler: SendLogFiller,
   ) {
     this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
-    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 2));
+    // SCHED + SND per packet, and as many again from each bridge port that
+    // clones the frame (duplicates, dropped by the pump).
+    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 4));
     // C starts the timestamp thread first: it must be polling before the first packet leaves.
     const txDone = tx
       ? pools
@@ -100,7 +113,7 @@ export class RunningLoops {
             fd: params.fd,
             bufferSize: params.bufferSize,
             firstWakeup: tx.firstWakeup,
-            timeoutMs: TX_TIMESTAMP_TIMEOUT_MS,
+            timeoutMs: tx.failFast ? TX_TIMESTAMP_TIMEOUT_MS : Infinity,
             ring: this.txRing.buffer,
             control: this.txControl.buffer,
           })
@@ -141,6 +154,11 @@ export class RunningLoops {
   }
 
   private async pump(numFrames: number, txDone: Promise<LoopResult> | null): Promise<LoopsOutcome> {
+    // Keeping going, the TX timestamp loop never times out by itself: the
+    // pump gives up TX_TIMESTAMP_TIMEOUT_MS after the later of the sender's
+    // end and the last timestamp, whatever the cycle time.
+    let quietSince = 0;
+    let lastStamps = -1;
     for (;;) {
       await this.sentRing.waitReadable(PUMP_WAIT_MS);
       this.drain();
@@ -149,6 +167,14 @@ export class RunningLoops {
       // (C's condition is timestamped == iterations; a stopped run sent fewer).
       if (senderOver && txDone && this.filler.log.timestamped >= (numFrames === 0 ? 0 : Math.min(numFrames, this.filler.sent))) {
         this.stopTx();
+      } else if (senderOver && txDone && this.txResult === null && !this.txControl.stopRequested) {
+        if (this.filler.stamps !== lastStamps) {
+          lastStamps = this.filler.stamps;
+          quietSince = performance.now();
+        } else if (performance.now() - quietSince >= TX_TIMESTAMP_TIMEOUT_MS) {
+          this.txGaveUp = true;
+          this.stopTx();
+        }
       }
       if (senderOver && (!txDone || this.txResult !== null)) break;
     }
@@ -159,6 +185,7 @@ export class RunningLoops {
     return {
       sender: this.senderResult as LoopResult,
       tx: this.txResult,
+      txGaveUp: this.txGaveUp,
       logError: this.logError,
       txError: this.txError,
     };

@@ -11,7 +11,8 @@ import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../traffic/logs.js';
 import { formatMac, initialIntervalNs, monitorIntervalNs } from '../traffic/mgmt-sequence.js';
 import { datFileToWrite, sessionHeader } from '../traffic/session.js';
-import { SendInterfaceDown, SendInterrupted, SendReceiverLost } from './errors.js';
+import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from './errors.js';
+import { faultSummaryLines, faultTotal } from './faults.js';
 import type { SendIo } from './io.js';
 import { linkFlags } from './link-state.js';
 import type { SentObserver } from './log-filler.js';
@@ -110,7 +111,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       result = await run.finished;
       offSignal();
     }
-    const errors = reportLoops(result, log, plan, io);
+    const errors = reportLoops(result, log, plan, io, run.faultNotes);
 
     if (!link) {
       if (!plan.quiet) io.out(log.printLines().join(''));
@@ -177,10 +178,16 @@ async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal:
   return { kind: 'ok' };
 }
 
-/** C's end-of-thread lines; returns the error that decides the exit status, if any. */
-function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo): IsochronError | null {
+/**
+ * C's end-of-thread lines, then the fault counts; returns the error that
+ * decides the exit status, if any (a thread failure first, then
+ * SendMeasurementFaults for a run that only had measurement faults).
+ */
+function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo, faultNotes: readonly string[]): IsochronError | null {
   if (r.senderError) io.err(`${r.senderError.message}\nsender thread failed: ${strerror(-r.senderError.errno)}\n`);
   if (r.logError) io.err(`${r.logError.message}\n`);
+  // Keeping going: C's line for the first fault of each kind, where C would have stopped.
+  for (const note of faultNotes) io.err(`${note}\n`);
   // C prints the time-out lines for any end of the timestamp thread short of
   // "all timestamped", errors included; only an error is a thread failure.
   if (r.txError) io.err(`${r.txError.message}\n`);
@@ -190,5 +197,8 @@ function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendI
     if (!plan.quiet) io.err(log.missingTimestampLines().join(''));
   }
   if (r.txError) io.err(`tx timestamp thread failed: ${strerror(-r.txError.errno)}\n`);
-  return r.senderError ?? r.logError ?? r.txError;
+  for (const line of faultSummaryLines(r.faults)) io.err(`${line}\n`);
+  const failed = r.senderError ?? r.logError ?? r.txError;
+  if (failed) return failed;
+  return faultTotal(r.faults) > 0 ? SendMeasurementFaults(faultSummaryLines({ ...r.faults, duplicateTimestamps: 0 })[0] as string) : null;
 }
