@@ -5,7 +5,7 @@
 //   Driver not capable of SOF_TIMESTAMPING_TX_HARDWARE, continuing anyway
 //   ioctl SIOCSHWTSTAMP failed: Operation not supported      (exit 161)
 // The socket stays owned by the main thread; the loop workers get its fd.
-import { CLOCK_TAI, SOF_TIMESTAMPING } from '../sys/constants.js';
+import { CLOCK_TAI, SO_RCVBUF, SO_RCVBUFFORCE, SOF_TIMESTAMPING, SOL_SOCKET } from '../sys/constants.js';
 import { isIsochronError } from '../errors.js';
 import { strerror, withErrno } from '../sys/errors.js';
 import { ifNameToIndex, interfaceMac } from '../sys/iface.js';
@@ -107,4 +107,28 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: SendIo, dev
     }
   }
   socket.setTimestamping(timestampingFlags({ hardware: !plan.omitHwts }));
+  enlargeErrorQueue(socket);
+}
+
+/**
+ * Room for TX timestamps the reader has not taken yet: they are charged to
+ * the receive buffer, and the kernel drops new ones once it is full. The
+ * default (rmem_default, 208 KiB) holds about 127 packets' SCHED + SND
+ * stamps, i.e. 127 ms at 1 kHz, and half that behind a bridge port (its
+ * clones add two more per frame): a timestamp thread preempted that long
+ * on a busy machine lost stamps for good (measured: 127 of 317 packets).
+ * Best effort: without CAP_NET_ADMIN the kernel caps SO_RCVBUF at rmem_max.
+ */
+export const ERROR_QUEUE_BYTES = 8 << 20;
+
+export function enlargeErrorQueue(socket: DgramSocket): void {
+  try {
+    socket.setInt(SOL_SOCKET, SO_RCVBUFFORCE, ERROR_QUEUE_BYTES, 'setsockopt(SO_RCVBUFFORCE)');
+  } catch {
+    try {
+      socket.setInt(SOL_SOCKET, SO_RCVBUF, ERROR_QUEUE_BYTES, 'setsockopt(SO_RCVBUF)');
+    } catch {
+      // The default buffer still works at low rates.
+    }
+  }
 }

@@ -105,7 +105,7 @@ export class RunningLoops {
     this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
     // SCHED + SND per packet, and as many again from each bridge port that
     // clones the frame (duplicates, dropped by the pump).
-    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 4));
+    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 2));
     // C starts the timestamp thread first: it must be polling before the first packet leaves.
     const txDone = tx
       ? pools
@@ -125,7 +125,7 @@ export class RunningLoops {
       .runSender({ ...params, kind: 'send', ring: this.sentRing.buffer, control: this.senderControl.buffer })
       .catch((err: unknown) => failedResult(err))
       .then((r) => (this.senderResult = r));
-    this.finished = this.pump(params.numFrames, txDone);
+    this.finished = this.pump(params.numFrames, txDone, tx?.failFast ?? false);
   }
 
   get senderStopped(): boolean {
@@ -153,7 +153,7 @@ export class RunningLoops {
     if (this.txError) this.txRing.release(this.txRing.readable());
   }
 
-  private async pump(numFrames: number, txDone: Promise<LoopResult> | null): Promise<LoopsOutcome> {
+  private async pump(numFrames: number, txDone: Promise<LoopResult> | null, failFast: boolean): Promise<LoopsOutcome> {
     // Keeping going, the TX timestamp loop never times out by itself: the
     // pump gives up TX_TIMESTAMP_TIMEOUT_MS after the later of the sender's
     // end and the last timestamp, whatever the cycle time.
@@ -167,7 +167,7 @@ export class RunningLoops {
       // (C's condition is timestamped == iterations; a stopped run sent fewer).
       if (senderOver && txDone && this.filler.log.timestamped >= (numFrames === 0 ? 0 : Math.min(numFrames, this.filler.sent))) {
         this.stopTx();
-      } else if (senderOver && txDone && this.txResult === null && !this.txControl.stopRequested) {
+      } else if (!failFast && senderOver && txDone && this.txResult === null && !this.txControl.stopRequested) {
         if (this.filler.stamps !== lastStamps) {
           lastStamps = this.filler.stamps;
           quietSince = performance.now();

@@ -183,7 +183,7 @@ async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal:
  * decides the exit status, if any (a thread failure first, then
  * SendMeasurementFaults for a run that only had measurement faults).
  */
-function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo, faultNotes: readonly string[]): IsochronError | null {
+export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo, faultNotes: readonly string[]): IsochronError | null {
   if (r.senderError) io.err(`${r.senderError.message}\nsender thread failed: ${strerror(-r.senderError.errno)}\n`);
   if (r.logError) io.err(`${r.logError.message}\n`);
   // Keeping going: C's line for the first fault of each kind, where C would have stopped.
