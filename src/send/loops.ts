@@ -105,7 +105,7 @@ export class RunningLoops {
     this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
     // SCHED + SND per packet, and as many again from each bridge port that
     // clones the frame (duplicates, dropped by the pump).
-    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 2));
+    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 4));
     // C starts the timestamp thread first: it must be polling before the first packet leaves.
     const txDone = tx
       ? pools
