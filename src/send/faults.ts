@@ -57,20 +57,22 @@ const FAULT_TEXT: Record<FaultKind, string> = {
   txtimeDrops: 'packets dropped by txtime',
 };
 
-/**
- * The end-of-run lines (no trailing newline each), empty for a clean run:
- * one warning for duplicates, one line for the faults, e.g.
- * "Measurement faults: 3 packets with missing TX timestamps, 1 late transmissions".
- */
-export function faultSummaryLines(f: SendFaults): string[] {
-  const lines: string[] = [];
-  if (f.duplicateTimestamps > 0) {
-    lines.push(
-      `Warning: ignored ${f.duplicateTimestamps} duplicate TX timestamps ` +
-        '(kept the first of each kind per packet; a bridge port clones the sent frames)',
-    );
-  }
+/** "Measurement faults: 3 packets with missing TX timestamps, 1 late transmissions", or null without faults. */
+export function faultsLine(f: SendFaults): string | null {
   const parts = FAULT_KINDS.filter((k) => f[k] > 0).map((k) => `${f[k]} ${FAULT_TEXT[k]}`);
-  if (parts.length > 0) lines.push(`Measurement faults: ${parts.join(', ')}`);
-  return lines;
+  return parts.length > 0 ? `Measurement faults: ${parts.join(', ')}` : null;
+}
+
+/** The one warning about duplicates, or null without any. */
+export function duplicatesLine(f: SendFaults): string | null {
+  if (f.duplicateTimestamps === 0) return null;
+  return (
+    `Warning: ignored ${f.duplicateTimestamps} duplicate TX timestamps ` +
+    '(kept the first of each kind per packet; a bridge port clones the sent frames)'
+  );
+}
+
+/** The end-of-run lines (no trailing newline each), empty for a clean run: duplicatesLine, then faultsLine. */
+export function faultSummaryLines(f: SendFaults): string[] {
+  return [duplicatesLine(f), faultsLine(f)].filter((l): l is string => l !== null);
 }

@@ -12,7 +12,7 @@ import { SendLog, RCV_RECORD_SIZE } from '../traffic/logs.js';
 import { formatMac, initialIntervalNs, monitorIntervalNs } from '../traffic/mgmt-sequence.js';
 import { datFileToWrite, sessionHeader } from '../traffic/session.js';
 import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from './errors.js';
-import { faultSummaryLines, faultTotal } from './faults.js';
+import { faultSummaryLines, faultsLine } from './faults.js';
 import type { SendIo } from './io.js';
 import { linkFlags } from './link-state.js';
 import type { SentObserver } from './log-filler.js';
@@ -200,5 +200,6 @@ export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io
   for (const line of faultSummaryLines(r.faults)) io.err(`${line}\n`);
   const failed = r.senderError ?? r.logError ?? r.txError;
   if (failed) return failed;
-  return faultTotal(r.faults) > 0 ? SendMeasurementFaults(faultSummaryLines({ ...r.faults, duplicateTimestamps: 0 })[0] as string) : null;
+  const faults = faultsLine(r.faults);
+  return faults ? SendMeasurementFaults(faults) : null;
 }
