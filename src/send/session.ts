@@ -12,7 +12,7 @@ import { SendLog, RCV_RECORD_SIZE } from '../traffic/logs.js';
 import { formatMac, initialIntervalNs, monitorIntervalNs } from '../traffic/mgmt-sequence.js';
 import { datFileToWrite, sessionHeader } from '../traffic/session.js';
 import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from './errors.js';
-import { faultSummaryLines, faultsLine } from './faults.js';
+import { faultSummaryLines, faultsLine, type SendFaults } from './faults.js';
 import type { SendIo } from './io.js';
 import { linkFlags } from './link-state.js';
 import type { SentObserver } from './log-filler.js';
@@ -69,7 +69,15 @@ export interface SessionContext {
 }
 
 export type SessionOutcome =
-  | { kind: 'done'; status: number; error: IsochronError | null; log: SendLog | null; datFile: string | null }
+  | {
+      kind: 'done';
+      status: number;
+      error: IsochronError | null;
+      log: SendLog | null;
+      datFile: string | null;
+      /** Per-kind measurement faults and duplicates of the run (src/send/faults.ts), for the end-of-run summary. */
+      faults: SendFaults;
+    }
   | { kind: 'repeat' };
 
 const ZERO_MAC = Buffer.alloc(6);
@@ -115,7 +123,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
 
     if (!link) {
       if (!plan.quiet) io.out(log.printLines().join(''));
-      return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null };
+      return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null, faults: result.faults };
     }
     const smac = data.smac;
     const header = (rcvBytes: number): ReturnType<typeof sessionHeader> =>
@@ -131,14 +139,14 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
         -verdict.error.errno,
       );
       io.err(`${err.message}\n`);
-      return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file };
+      return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };
     }
     io.out('Collecting receiver stats\n');
     const rcv = await link.collect();
     const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, verdict.kind === 'ok');
     if (file) writeDatFile(file, header(rcv.length), log.buffer, rcv);
     if (verdict.kind === 'sync-lost') return { kind: 'repeat' };
-    return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: file };
+    return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: file, faults: result.faults };
   } finally {
     data?.close();
     await link?.close();
