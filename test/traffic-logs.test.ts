@@ -73,10 +73,10 @@ test('--taprio/--txtime: a hardware timestamp outside its cycle is reported', ()
   log.logSent(1, 1000n, 900n);
   log.logSent(2, 1100n, 1000n);
   assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 0n, 999n), {
-    kind: 'tx-check', check: { kind: 'premature' }, seqid: 1, scheduled: 1000n, duplicate: false,
+    kind: 'tx-check', check: { kind: 'premature' }, seqid: 1, scheduled: 1000n, duplicate: false, completed: false,
   });
   assert.deepEqual(log.applyTxTimestamp(1, TsType.Snd, 0n, 1350n), {
-    kind: 'tx-check', check: { kind: 'late', cycles: 2n }, seqid: 2, scheduled: 1100n, duplicate: false,
+    kind: 'tx-check', check: { kind: 'late', cycles: 2n }, seqid: 2, scheduled: 1100n, duplicate: false, completed: false,
   });
   assert.equal(log.buffer.readBigInt64BE(48 + 24), 1350n, 'the late hardware timestamp is recorded');
   const dl = new SendLog(1, { ...base, utcTaiOffset: 0, checkTx: true, deadline: true, cycleTime: 100n });

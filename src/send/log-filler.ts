@@ -104,6 +104,7 @@ export class SendLogFiller {
       case 'unknown-key':
         return SendTxTimestamp(`received timestamp for unknown key ${key}`);
       case 'tx-check': {
+        if (res.completed && !this.failFast) this.log.countTimestamped();
         const at = `seqid ${res.seqid} scheduled for ${formatNs(res.scheduled)}: TX hwts ${formatNs(hw)}`;
         if (res.check.kind === 'premature') {
           this.faults.prematureTx++;

@@ -59,8 +59,13 @@ export type TxTimestampResult =
   | { kind: 'ok'; completed: boolean; duplicate: boolean }
   /** C: "received timestamp for unknown key N", ends the timestamp thread. */
   | { kind: 'unknown-key' }
-  /** --taprio/--txtime hardware timestamp out of its cycle (see checkTxHwts); the stamp is recorded. */
-  | { kind: 'tx-check'; check: Exclude<TxCheck, { kind: 'ok' }>; seqid: number; scheduled: bigint; duplicate: boolean };
+  /**
+   * --taprio/--txtime hardware timestamp out of its cycle (see checkTxHwts);
+   * the stamp is recorded. `completed`: the packet now has every stamp, but
+   * it is not counted in `timestamped` (C's thread stops before counting
+   * it); a caller that keeps going counts it with countTimestamped().
+   */
+  | { kind: 'tx-check'; check: Exclude<TxCheck, { kind: 'ok' }>; seqid: number; scheduled: bigint; duplicate: boolean; completed: boolean };
 
 export interface SendLogOptions {
   omitHwts: boolean;
@@ -135,8 +140,8 @@ export class SendLog {
           const scheduled = this.view.getBigInt64(off + S_SCHEDULED);
           const check = checkTxHwts(hw, scheduled, this.o.cycleTime, this.o.deadline);
           if (check.kind !== 'ok') {
-            if (!wasComplete && this.complete(off)) this.timestamped++;
-            return { kind: 'tx-check', check, seqid: this.view.getUint32(off + S_SEQID), scheduled, duplicate };
+            const completed = !wasComplete && this.complete(off);
+            return { kind: 'tx-check', check, seqid: this.view.getUint32(off + S_SEQID), scheduled, duplicate, completed };
           }
         }
       }
@@ -168,6 +173,11 @@ export class SendLog {
       if (!this.complete(off)) n++;
     }
     return n;
+  }
+
+  /** Counts a packet a tx-check result completed (keeping going at the fault). */
+  countTimestamped(): void {
+    this.timestamped++;
   }
 
   /** True once every packet of a finite run is fully timestamped. */
