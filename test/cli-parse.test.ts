@@ -67,7 +67,8 @@ test('every verb prints its C usage for -h, even with mandatory options missing'
     assert.equal(status, 255);
     assert.ok(stderr.startsWith(`isochron-${verb} usage:\n-h|--help: Help text (optional)\n`), stderr);
   }
-  assert.ok(renderUsage(VERB_SPECS.send).endsWith('-M|--cpu-mask: Unsigned integer (optional)\n-Y|--omit-hwts: Boolean (optional)\n'));
+  // C's options first (so its usage is a prefix of ours), then our own.
+  assert.ok(renderUsage(VERB_SPECS.send).endsWith('-M|--cpu-mask: Unsigned integer (optional)\n-Y|--omit-hwts: Boolean (optional)\n-Z|--fail-fast: Boolean (optional)\n'));
   assert.ok(renderUsage(VERB_SPECS.orchestrate).endsWith('-F|--input-file: File path\n'));
   assert.ok(isVerbName('rcv') && !isVerbName('Rcv'));
 });

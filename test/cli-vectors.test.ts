@@ -9,6 +9,7 @@
 // - a send/rcv usage recorded from the master build (no -Y line) expects the
 //   omit-hwts text, which the README defines as the master text with the
 //   `-Y|--omit-hwts` line last (e.g. symlink_send_help_bare_argv0);
+// - a send usage ends with our own options (--fail-fast) after C's;
 // - a case recorded "inside netns NAME" runs inside a namespace pair this
 //   test creates (and deletes) with the README's topology: vxa
 //   10.199.0.1 02:00:00:00:0a:01 in the first namespace (vecA), vxb
@@ -41,10 +42,14 @@ const C_VERSION_LINE = /^v\d+\.\d+(-\d+-g[0-9a-f]+)?(-dirty)?\n$/;
 const MASTER_SEND_RCV_USAGE = /^isochron-(send|rcv) usage:\n/;
 const OMIT_HWTS_LINE = '-Y|--omit-hwts: Boolean (optional)\n';
 
+/** Our own send options, listed after C's (docs/cli.md). */
+const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
+
 function expectedStderr(c: CliCase): string {
-  const text = recorded(c, 'stderr').toString('utf8');
+  let text = recorded(c, 'stderr').toString('utf8');
   if (C_VERSION_LINE.test(text)) return `${ourVersion}\n`;
-  if (MASTER_SEND_RCV_USAGE.test(text) && !text.includes(OMIT_HWTS_LINE)) return text + OMIT_HWTS_LINE;
+  if (MASTER_SEND_RCV_USAGE.test(text) && !text.includes(OMIT_HWTS_LINE)) text += OMIT_HWTS_LINE;
+  if (text.startsWith('isochron-send usage:\n')) text += SEND_EXTENSION_LINES;
   return text;
 }
 

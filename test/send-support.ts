@@ -2,7 +2,11 @@
 // (deleted in t.after), the CLI run inside one of them, and `isochron rcv`
 // started in the other.
 import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { CLONE_NEWNET } from '../src/sys/constants.js';
+import { libc } from '../src/sys/libc.js';
 import { createVethPair, execIn, spawnIn, type ExecResult, type VethPair } from './helpers/netns.js';
 import { cliEntry } from './helpers/paths.js';
 import type { SendOptions } from '../src/cli/options/send.js';
@@ -22,6 +26,18 @@ export async function vethPair(t: TestContext, names: { a: string; b: string } =
   });
   t.after(() => pair.destroy());
   return pair;
+}
+
+/** Moves this (main) thread into `ns` until the test ends. */
+export function enterNetns(t: TestContext, ns: string): void {
+  const self = openSync('/proc/thread-self/ns/net', 'r');
+  const target = openSync(`/run/netns/${ns}`, 'r');
+  assert.equal(libc().setns(target, CLONE_NEWNET), 0);
+  closeSync(target);
+  t.after(() => {
+    libc().setns(self, CLONE_NEWNET);
+    closeSync(self);
+  });
 }
 
 /** `isochron ARGS` inside a namespace, bounded in time. */
@@ -101,6 +117,7 @@ export function sendOptions(over: Partial<SendOptions> = {}): SendOptions {
     outputFile: 'isochron.dat',
     cpuMask: 0n,
     omitHwts: true,
+    failFast: false,
     ...over,
   };
 }

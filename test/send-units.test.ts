@@ -126,15 +126,22 @@ test('the log filler applies sender records before TX timestamps and completes p
   assert.equal(f.drainSent(sent)?.message, 'Could not log send packet at index 8');
   pushTx(tx, 5, TsType.Snd, 1n, 0n);
   assert.equal(f.drainTx(tx, sent)?.message, 'received timestamp for unknown key 5');
+  // C stops at this one ("received duplicate timestamp for packet key 0
+  // already fully timestamped"); we keep the first and count the rest.
   pushTx(tx, 0, TsType.Snd, 1n, 0n);
-  assert.equal(f.drainTx(tx, sent)?.message, 'received duplicate timestamp for packet key 0 already fully timestamped');
+  pushTx(tx, 0, TsType.Sched, 2n, 0n);
+  assert.equal(f.drainTx(tx, sent), null);
+  assert.equal(f.faults.duplicateTimestamps, 2);
+  assert.equal(log.buffer.readBigInt64BE(32), S - CYCLE + 1n + 37_000_000_000n, 'first swts kept');
+  assert.equal(log.timestamped, 1);
   assert.equal(f.sent, 3);
-  assert.equal(f.stamps, 4);
+  assert.equal(f.stamps, 5);
+  assert.deepEqual(f.finishFaults(1), { duplicateTimestamps: 2, missingTimestamps: 0, prematureTx: 0, lateTx: 0, txtimeDrops: 0 });
 });
 
-test('hardware TX timestamps out of their cycle give C\'s premature/late lines (--taprio/--txtime)', () => {
+test('hardware TX timestamps out of their cycle give C\'s premature/late lines (--taprio/--txtime, --fail-fast)', () => {
   const log = new SendLog(3, { omitHwts: false, utcTaiOffset: 0, checkTx: true, deadline: false, cycleTime: CYCLE });
-  const f = new SendLogFiller(log, CYCLE);
+  const f = new SendLogFiller(log, CYCLE, undefined, { failFast: true });
   const { sent, tx } = rings();
   for (let k = 1; k <= 3; k++) pushSent(sent, k, S + BigInt(k - 1) * CYCLE, S - CYCLE);
   pushTx(tx, 0, TsType.Snd, 1n, S - 1n);
@@ -149,11 +156,31 @@ test('hardware TX timestamps out of their cycle give C\'s premature/late lines (
   );
   pushTx(tx, 2, TsType.Snd, 1n, S + 2n * CYCLE + 10n);
   assert.equal(f.drainTx(tx, sent), null, 'within its cycle');
+  assert.equal(f.faults.prematureTx, 1);
+  assert.equal(f.faults.lateTx, 1);
+});
+
+test('keeping going, premature/late TX are counted, recorded, and C\'s line kept for the first of each kind', () => {
+  const log = new SendLog(4, { omitHwts: false, utcTaiOffset: 0, checkTx: true, deadline: false, cycleTime: CYCLE });
+  const f = new SendLogFiller(log, CYCLE);
+  const { sent, tx } = rings();
+  for (let k = 1; k <= 4; k++) pushSent(sent, k, S + BigInt(k - 1) * CYCLE, S - CYCLE);
+  pushTx(tx, 0, TsType.Snd, 1n, S - 1n);
+  pushTx(tx, 1, TsType.Snd, 1n, S - 2n);
+  pushTx(tx, 2, TsType.Snd, 1n, S + 2n * CYCLE + 3n * CYCLE);
+  pushTx(tx, 3, TsType.Snd, 1n, S + 3n * CYCLE + 5n);
+  assert.equal(f.drainTx(tx, sent), null);
+  assert.deepEqual({ premature: f.faults.prematureTx, late: f.faults.lateTx }, { premature: 2, late: 1 });
+  assert.deepEqual(f.faultNotes, [
+    'Premature transmission detected for seqid 1 scheduled for 1795674900.000000000: TX hwts 1795674899.999999999',
+    'Late transmission by 3 cycles detected for seqid 3 scheduled for 1795674900.002000000: TX hwts 1795674900.005000000',
+  ]);
+  assert.equal(log.buffer.readBigInt64BE(2 * 48 + 24), S + 5n * CYCLE, 'the late hwts is in the log, as the report will read it');
 });
 
 test('a txtime drop report names the packet from the log (postmortem), or says it is unknown', () => {
   const log = new SendLog(2, { omitHwts: true, utcTaiOffset: 0, checkTx: false, deadline: false, cycleTime: CYCLE });
-  const f = new SendLogFiller(log, 200_000n);
+  const f = new SendLogFiller(log, 200_000n, undefined, { failFast: true });
   const { sent, tx } = rings();
   pushSent(sent, 1, S, S - 150_000n);
   pushTx(tx, -1, -1, 0n, 0n, S, 2);
@@ -166,6 +193,14 @@ test('a txtime drop report names the packet from the log (postmortem), or says i
     'packet with txtime 1795674900.000000007 dropped due to invalid params\n',
     "don't recognize packet with txtime 1795674900.000000007\n",
   ]);
+  // Keeping going: counted, C's lines kept once, the dropped packet not counted as missing too.
+  const keep = new SendLogFiller(log, 200_000n);
+  pushTx(tx, -1, -1, 0n, 0n, S, 2);
+  pushTx(tx, -1, -1, 0n, 0n, S, 2);
+  assert.equal(keep.drainTx(tx, sent), null);
+  assert.equal(keep.faultNotes.length, 1);
+  assert.match(keep.faultNotes[0] ?? '', /^packet with txtime 1795674900\.000000000 dropped due to missed deadline\nTXTIME postmortem: seqid 1 /);
+  assert.deepEqual(keep.finishFaults(1), { duplicateTimestamps: 0, missingTimestamps: 0, prematureTx: 0, lateTx: 0, txtimeDrops: 2 });
 });
 
 test('StopSignal wakes sleepers and runs hooks registered before or after the stop', async () => {

@@ -231,8 +231,11 @@ test('a fake hardware-timestamping NIC over a real veth socket', () => {
   try {
     frame(9).copy(ftx.txBuffer);
     ftx.sendPrepared(60);
+    // SCHED (at the qdisc: no hardware stamp), then SND with its hardware twin.
+    const sched = ftx.recvErrQueue(1000);
+    assert.ok(sched && sched.control.tsType === 1 && sched.control.swTs > 0n && sched.control.hwTs === 0n);
     const e = ftx.recvErrQueue(1000);
-    assert.ok(e && e.control.swTs > 0n && e.control.hwTs === e.control.swTs - 1_000n);
+    assert.ok(e && e.control.tsType === 0 && e.control.swTs > 0n && e.control.hwTs === e.control.swTs - 1_000n);
     const r = frx.recv(1000);
     assert.ok(r && r.control.swTs > 0n && r.control.hwTs === r.control.swTs - 1_000n);
   } finally {

@@ -26,18 +26,25 @@ test('TX timestamps: SCHED -> sched_ts, SND -> swts (UTC to TAI), hw raw; comple
   const log = new SendLog(2, base);
   log.logSent(1, 100n * S, 99n * S);
   log.logSent(2, 101n * S, 100n * S);
-  assert.deepEqual(log.applyTxTimestamp(0, TsType.Sched, 62n * S, 0n), { kind: 'ok', completed: false });
-  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 63n * S, 0n), { kind: 'ok', completed: false });
-  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 0n, 98n * S), { kind: 'ok', completed: true }, 'hw-only message (OPT_TX_SWHW)');
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Sched, 62n * S, 0n), { kind: 'ok', completed: false, duplicate: false });
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 63n * S, 0n), { kind: 'ok', completed: false, duplicate: false });
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 0n, 98n * S), { kind: 'ok', completed: true, duplicate: false }, 'hw-only message (OPT_TX_SWHW)');
   const rec = log.buffer.subarray(0, 48);
   assert.equal(rec.readBigInt64BE(24), 98n * S, 'hwts unconverted');
   assert.equal(rec.readBigInt64BE(32), 100n * S, 'swts = sw + 37 s');
   assert.equal(rec.readBigInt64BE(40), 99n * S, 'sched_ts = sw + 37 s');
   assert.equal(log.timestamped, 1);
-  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 1n, 0n), { kind: 'duplicate' });
+  // A bridge port's clone of the frame: the first stamp of each kind stays.
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 1n, 0n), { kind: 'ok', completed: false, duplicate: true });
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Sched, 1n, 0n), { kind: 'ok', completed: false, duplicate: true });
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 0n, 5n), { kind: 'ok', completed: false, duplicate: true });
+  assert.equal(rec.readBigInt64BE(24), 98n * S, 'first hwts kept');
+  assert.equal(rec.readBigInt64BE(32), 100n * S, 'first swts kept');
+  assert.equal(rec.readBigInt64BE(40), 99n * S, 'first sched_ts kept');
+  assert.equal(log.timestamped, 1, 'a duplicate does not count the packet again');
   assert.deepEqual(log.applyTxTimestamp(2, TsType.Snd, 1n, 0n), { kind: 'unknown-key' });
   assert.deepEqual(log.applyTxTimestamp(-1, TsType.Snd, 1n, 0n), { kind: 'unknown-key' });
-  assert.deepEqual(log.applyTxTimestamp(1, TsType.Ack, 5n, 0n), { kind: 'ok', completed: false }, 'ACK reports are ignored');
+  assert.deepEqual(log.applyTxTimestamp(1, TsType.Ack, 5n, 0n), { kind: 'ok', completed: false, duplicate: false }, 'ACK reports are ignored');
   assert.equal(log.allTimestamped, false);
   assert.deepEqual(log.missingTimestampLines(), ['seqid 2 missing timestamps: hw, sw, sched, \n']);
 });
@@ -47,10 +54,13 @@ test('--omit-hwts: software timestamps complete a packet; missing list omits "hw
   log.logSent(1, 10n, 9n);
   log.logSent(2, 20n, 19n);
   log.applyTxTimestamp(0, TsType.Sched, 11n, 0n);
-  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 12n, 0n), { kind: 'ok', completed: true });
+  assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 12n, 0n), { kind: 'ok', completed: true, duplicate: false });
   log.applyTxTimestamp(1, TsType.Snd, 21n, 0n);
   // Slot 3 was never sent: the listing stops there, like C.
   assert.deepEqual(log.missingTimestampLines(), ['seqid 2 missing timestamps: sched, \n']);
+  assert.equal(log.incompleteCount(3), 1, 'seqid 2 only: slot 3 was never sent');
+  assert.equal(log.incompleteCount(3, new Set([1])), 0, 'a skipped slot (etf drop) is not counted');
+  assert.equal(log.incompleteCount(1), 0);
   assert.deepEqual(log.printLines(), [
     '[0.000000010] seqid 1 txtstamp 0.000000000 swts 0.000000012\n',
     '[0.000000020] seqid 2 txtstamp 0.000000000 swts 0.000000021\n',
@@ -63,14 +73,15 @@ test('--taprio/--txtime: a hardware timestamp outside its cycle is reported', ()
   log.logSent(1, 1000n, 900n);
   log.logSent(2, 1100n, 1000n);
   assert.deepEqual(log.applyTxTimestamp(0, TsType.Snd, 0n, 999n), {
-    kind: 'tx-check', check: { kind: 'premature' }, seqid: 1, scheduled: 1000n,
+    kind: 'tx-check', check: { kind: 'premature' }, seqid: 1, scheduled: 1000n, duplicate: false, completed: false,
   });
   assert.deepEqual(log.applyTxTimestamp(1, TsType.Snd, 0n, 1350n), {
-    kind: 'tx-check', check: { kind: 'late', cycles: 2n }, seqid: 2, scheduled: 1100n,
+    kind: 'tx-check', check: { kind: 'late', cycles: 2n }, seqid: 2, scheduled: 1100n, duplicate: false, completed: false,
   });
+  assert.equal(log.buffer.readBigInt64BE(48 + 24), 1350n, 'the late hardware timestamp is recorded');
   const dl = new SendLog(1, { ...base, utcTaiOffset: 0, checkTx: true, deadline: true, cycleTime: 100n });
   dl.logSent(1, 1000n, 900n);
-  assert.deepEqual(dl.applyTxTimestamp(0, TsType.Snd, 0n, 990n), { kind: 'ok', completed: false });
+  assert.deepEqual(dl.applyTxTimestamp(0, TsType.Snd, 0n, 990n), { kind: 'ok', completed: false, duplicate: false });
 });
 
 test('RcvLog: 32-byte records, discard above the count, seqid 0 refused, print lines', () => {

@@ -243,9 +243,9 @@ for (const name of realRuns) {
       }
       assert.ok(schedTs !== 0n && sw !== 0n, `seqid ${k + 1} lacks software timestamps`);
       assert.ok(i64(send, off + 16) <= schedTs && schedTs <= sw, 'wakeup <= sched_ts <= swts');
-      assert.deepEqual(slog.applyTxTimestamp(k, TsType.Sched, toUtc(schedTs), 0n), { kind: 'ok', completed: false });
+      assert.deepEqual(slog.applyTxTimestamp(k, TsType.Sched, toUtc(schedTs), 0n), { kind: 'ok', completed: false, duplicate: false });
       const last = slog.applyTxTimestamp(k, TsType.Snd, toUtc(sw), 0n);
-      assert.deepEqual(last, { kind: 'ok', completed: o.omitHwts });
+      assert.deepEqual(last, { kind: 'ok', completed: o.omitHwts, duplicate: false });
       if (!o.omitHwts) slog.applyTxTimestamp(k, TsType.Snd, 0n, hw);
     }
     assert.ok(slog.buffer.equals(send), 'sender log differs');

@@ -100,6 +100,9 @@ export function planFromParams(p: SenderParams): DaemonPlan {
       priority: p.schedPriority,
       cpus: cpusFromMask(p.cpuMask),
     },
+    // No management id carries it: a daemon's run always keeps going at
+    // measurement faults, so a C orchestrator still gets a complete log.
+    failFast: false,
   };
   return { plan, schedule };
 }

@@ -16,6 +16,7 @@
 import type { IsochronError } from '../errors.js';
 import type { SendIo } from '../send/io.js';
 import type { LoopPools } from '../send/loops.js';
+import { faultSummaryLines, faultTotal } from '../send/faults.js';
 import { startSenderRun, type SenderRun, type SenderRunResult } from '../send/sender-run.js';
 import { resolveUtcTaiOffset } from '../send/utc-offset.js';
 import { SOF_TIMESTAMPING } from '../sys/constants.js';
@@ -161,5 +162,10 @@ export class SenderSession {
     this.#release();
     this.state = 'finished';
     this.out.line(`Test ${this.#stopping ? 'stopped' : 'finished'}: ${r.sent} packets sent, ${this.log.timestamped} fully timestamped`);
+    // The run kept going (no management id carries --fail-fast): the log,
+    // zeros where timestamps are missing, stays complete for the orchestrator.
+    for (const note of this.run.faultNotes) this.out.line(note);
+    for (const line of faultSummaryLines(r.faults)) this.out.line(line);
+    if (faultTotal(r.faults) > 0) this.out.line('Kept going at the measurement faults (the daemon has no --fail-fast); the log marks them with zero timestamps');
   }
 }

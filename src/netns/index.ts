@@ -197,3 +197,67 @@ export function namespaceExists(ns: string): boolean {
   const res = spawnSync('ip', ['netns', 'list'], { timeout: 5000, encoding: 'utf8' });
   return (res.stdout ?? '').split('\n').some((line) => line.split(' ')[0] === ns);
 }
+
+export interface BridgeTopology {
+  /** The namespace holding the bridge `br0` and one port per node. */
+  bridgeNs: string;
+  /** One namespace per node, in the order of `nodes` given. */
+  nodes: string[];
+  ends: VethEnd[];
+  /** Deletes every namespace (and with them the links); safe to call twice. */
+  destroy(): void;
+}
+
+export interface BridgeTopologyOptions {
+  /** Each node's end of its veth; the other end is a port of the bridge. */
+  nodes: VethEnd[];
+  prefix?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * A Linux bridge with one veth port per node, each node in a namespace of
+ * its own: the lab topology where the kernel hands a sender extra TX
+ * timestamps for the frames the bridge clones. STP stays off, so ports
+ * forward at once.
+ */
+export async function createBridgeTopology(opts: BridgeTopologyOptions): Promise<BridgeTopology> {
+  installExitHook();
+  const prefix = opts.prefix ?? 'brg';
+  const bridgeNs = uniqueNsName(prefix);
+  const nodes = opts.nodes.map(() => uniqueNsName(prefix));
+  const all = [bridgeNs, ...nodes];
+  const destroy = (): void => {
+    for (const ns of all) {
+      if (!live.has(ns)) continue;
+      spawnSync('ip', ['netns', 'del', ns], { timeout: 5000, stdio: 'ignore' });
+      live.delete(ns);
+    }
+  };
+  try {
+    for (const ns of all) {
+      live.add(ns);
+      ip(['netns', 'add', ns]);
+    }
+    ip(['-n', bridgeNs, 'link', 'add', 'br0', 'type', 'bridge']);
+    opts.nodes.forEach((end, i) => {
+      const port = `p${i}`;
+      const args = ['link', 'add', port, 'netns', bridgeNs, 'type', 'veth', 'peer', 'name', end.ifname, 'netns', nodes[i] as string];
+      if (end.mac) args.push('address', end.mac);
+      ip(args);
+      ip(['-n', bridgeNs, 'link', 'set', port, 'master', 'br0', 'up']);
+      configure(nodes[i] as string, end);
+    });
+    ip(['-n', bridgeNs, 'link', 'set', 'br0', 'up']);
+    const limit = opts.timeoutMs ?? 5000;
+    const deadline = Date.now() + limit;
+    while (!opts.nodes.every((end, i) => operUp(nodes[i] as string, end.ifname))) {
+      if (Date.now() > deadline) throw NetnsLinkTimeout(opts.nodes.map((e) => e.ifname).join(', '), 'br0', limit);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } catch (err) {
+    destroy();
+    throw err;
+  }
+  return { bridgeNs, nodes, ends: opts.nodes, destroy };
+}

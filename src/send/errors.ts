@@ -75,6 +75,17 @@ export const SendTxTimestamp = defineError(
   (lines: string) => lines,
 );
 
+/**
+ * The run completed, but with measurement faults (kept going: see
+ * src/send/faults.ts). Exit status FAULT_EXIT_STATUS (3), not an errno: no
+ * C status can mean it.
+ */
+export const SendMeasurementFaults = defineError(
+  'ISOCHRON_ERR_SEND_MEASUREMENT_FAULTS',
+  3,
+  (summary: string) => summary,
+);
+
 export const SendRingOverflow = defineError(
   'ISOCHRON_ERR_SEND_RING_OVERFLOW',
   Errno.ENOMEM,

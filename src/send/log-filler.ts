@@ -8,6 +8,7 @@ import { LogSent, SEND_RECORD_SIZE, type SendLog } from '../traffic/logs.js';
 import { formatNs } from '../traffic/schedule.js';
 import type { RecordRing } from '../runtime/ring.js';
 import { SendLogRejected, SendTxTimestamp } from './errors.js';
+import { noFaults, type SendFaults } from './faults.js';
 
 const SO_EE_CODE_TXTIME_INVALID_PARAM = 1;
 const SO_EE_CODE_TXTIME_MISSED = 2;
@@ -16,17 +17,39 @@ export interface SentObserver {
   (seqid: number, scheduled: bigint, wakeup: bigint): void;
 }
 
+export interface FillerOptions {
+  /** --fail-fast: the first measurement fault ends timestamping with C's message (C's behaviour). */
+  failFast?: boolean;
+}
+
 export class SendLogFiller {
   /** Sender records seen (packets handed to sendmsg). */
   sent = 0;
   /** TX timestamp records seen. */
   stamps = 0;
+  /**
+   * Faults counted so far; missingTimestamps is only known at the end
+   * (finishFaults). Duplicates are counted in either mode.
+   */
+  readonly faults: SendFaults = noFaults();
+  /**
+   * C's stderr lines for the first fault of each kind seen while keeping
+   * going (later ones are only counted), in arrival order.
+   */
+  readonly faultNotes: string[] = [];
+  /** Log slots (seqid - 1) of packets etf/taprio reported dropped. */
+  private readonly dropped = new Set<number>();
+  private readonly noted = new Set<string>();
+  private readonly failFast: boolean;
 
   constructor(
     readonly log: SendLog,
     private readonly advanceTime: bigint,
     private readonly onSent?: SentObserver,
-  ) {}
+    options: FillerOptions = {},
+  ) {
+    this.failFast = options.failFast ?? false;
+  }
 
   /** Applies every readable sender record; the first one the log refuses is returned as an error. */
   drainSent(ring: RecordRing): IsochronError | null {
@@ -62,25 +85,53 @@ export class SendLogFiller {
     return failure;
   }
 
+  /**
+   * One error-queue entry. Returns an error only for what ends timestamping:
+   * an unknown key (always, like C), or with --fail-fast the first fault.
+   */
   applyOne(key: number, type: number, sw: bigint, hw: bigint, txtimeDropped: bigint, txtimeCode: number): IsochronError | null {
-    if (txtimeDropped !== 0n) return SendTxTimestamp(this.txtimeDropLines(txtimeDropped, txtimeCode).join('').trimEnd());
+    if (txtimeDropped !== 0n) {
+      this.faults.txtimeDrops++;
+      const index = this.log.indexOfScheduled(txtimeDropped);
+      if (index >= 0) this.dropped.add(index);
+      return this.fault('txtimeDrops', this.txtimeDropLines(txtimeDropped, txtimeCode).join('').trimEnd());
+    }
     const res = this.log.applyTxTimestamp(key, type, sw, hw);
+    if (res.kind !== 'unknown-key' && res.duplicate) this.faults.duplicateTimestamps++;
     switch (res.kind) {
       case 'ok':
         return null;
       case 'unknown-key':
         return SendTxTimestamp(`received timestamp for unknown key ${key}`);
-      case 'duplicate':
-        return SendTxTimestamp(`received duplicate timestamp for packet key ${key} already fully timestamped`);
       case 'tx-check': {
+        if (res.completed && !this.failFast) this.log.countTimestamped();
         const at = `seqid ${res.seqid} scheduled for ${formatNs(res.scheduled)}: TX hwts ${formatNs(hw)}`;
-        return SendTxTimestamp(
-          res.check.kind === 'premature'
-            ? `Premature transmission detected for ${at}`
-            : `Late transmission by ${res.check.cycles} cycles detected for ${at}`,
-        );
+        if (res.check.kind === 'premature') {
+          this.faults.prematureTx++;
+          return this.fault('prematureTx', `Premature transmission detected for ${at}`);
+        }
+        this.faults.lateTx++;
+        return this.fault('lateTx', `Late transmission by ${res.check.cycles} cycles detected for ${at}`);
       }
     }
+  }
+
+  /**
+   * Counts the packets among the `sent` first that still lack timestamps
+   * (the TX timestamp loop has ended), leaving out those etf dropped.
+   */
+  finishFaults(sent: number): SendFaults {
+    this.faults.missingTimestamps = this.log.incompleteCount(sent, this.dropped);
+    return { ...this.faults };
+  }
+
+  private fault(kind: string, text: string): IsochronError | null {
+    if (this.failFast) return SendTxTimestamp(text);
+    if (!this.noted.has(kind)) {
+      this.noted.add(kind);
+      this.faultNotes.push(text);
+    }
+    return null;
   }
 
   /** C's report of a packet etf/taprio dropped, then its postmortem from the log. */
@@ -88,9 +139,10 @@ export class SendLogFiller {
     const lines: string[] = [];
     if (code === SO_EE_CODE_TXTIME_INVALID_PARAM) lines.push(`packet with txtime ${formatNs(txtime)} dropped due to invalid params\n`);
     else if (code === SO_EE_CODE_TXTIME_MISSED) lines.push(`packet with txtime ${formatNs(txtime)} dropped due to missed deadline\n`);
-    const buf = this.log.buffer;
-    for (let off = 0; off + SEND_RECORD_SIZE <= buf.length; off += SEND_RECORD_SIZE) {
-      if (buf.readBigInt64BE(off + 8) !== txtime) continue;
+    const index = this.log.indexOfScheduled(txtime);
+    if (index >= 0) {
+      const buf = this.log.buffer;
+      const off = index * SEND_RECORD_SIZE;
       const wakeup = buf.readBigInt64BE(off + 16);
       const ideal = txtime - this.advanceTime;
       lines.push(

@@ -79,6 +79,11 @@ export type SenderParams = Omit<SenderTask, 'kind' | 'ring' | 'control'>;
 export interface LoopsOutcome {
   sender: LoopResult;
   tx: LoopResult | null;
+  /**
+   * Keeping going, the pump ended the TX timestamp loop itself: the sender
+   * had stopped and no timestamp came for TX_TIMESTAMP_TIMEOUT_MS.
+   */
+  txGaveUp: boolean;
   /** First error of the pump: a log refusal, a bad TX timestamp, a ring overflow. */
   logError: IsochronError | null;
   txError: IsochronError | null;
@@ -96,15 +101,23 @@ export class RunningLoops {
   readonly finished: Promise<LoopsOutcome>;
   private logError: IsochronError | null = null;
   private txError: IsochronError | null = null;
+  private txGaveUp = false;
 
   constructor(
     pools: LoopPools,
     params: SenderParams,
-    tx: { firstWakeup: bigint } | null,
+    /**
+     * null: no timestamps (--no-ts). failFast: C's rule, 2 s without any
+     * timestamp ends the TX timestamp loop even while the sender runs;
+     * otherwise the wait only starts once the sender has stopped.
+     */
+    tx: { firstWakeup: bigint; failFast?: boolean } | null,
     private readonly filler: SendLogFiller,
   ) {
     this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
-    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 2));
+    // SCHED + SND per packet, and as many again from each bridge port that
+    // clones the frame (duplicates, dropped by the pump).
+    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 4));
     // C starts the timestamp thread first: it must be polling before the first packet leaves.
     const txDone = tx
       ? pools
@@ -112,7 +125,7 @@ export class RunningLoops {
             fd: params.fd,
             bufferSize: params.bufferSize,
             firstWakeup: tx.firstWakeup,
-            timeoutMs: TX_TIMESTAMP_TIMEOUT_MS,
+            timeoutMs: tx.failFast ? TX_TIMESTAMP_TIMEOUT_MS : Infinity,
             ring: this.txRing.buffer,
             control: this.txControl.buffer,
           })
@@ -124,7 +137,7 @@ export class RunningLoops {
       .runSender({ ...params, kind: 'send', ring: this.sentRing.buffer, control: this.senderControl.buffer })
       .catch((err: unknown) => failedResult(err))
       .then((r) => (this.senderResult = r));
-    this.finished = this.pump(params.numFrames, txDone);
+    this.finished = this.pump(params.numFrames, txDone, tx?.failFast ?? false);
   }
 
   get senderStopped(): boolean {
@@ -152,7 +165,12 @@ export class RunningLoops {
     if (this.txError) this.txRing.release(this.txRing.readable());
   }
 
-  private async pump(numFrames: number, txDone: Promise<LoopResult> | null): Promise<LoopsOutcome> {
+  private async pump(numFrames: number, txDone: Promise<LoopResult> | null, failFast: boolean): Promise<LoopsOutcome> {
+    // Keeping going, the TX timestamp loop never times out by itself: the
+    // pump gives up TX_TIMESTAMP_TIMEOUT_MS after the later of the sender's
+    // end and the last timestamp, whatever the cycle time.
+    let quietSince = 0;
+    let lastStamps = -1;
     for (;;) {
       await this.sentRing.waitReadable(PUMP_WAIT_MS);
       this.drain();
@@ -161,6 +179,14 @@ export class RunningLoops {
       // (C's condition is timestamped == iterations; a stopped run sent fewer).
       if (senderOver && txDone && this.filler.log.timestamped >= (numFrames === 0 ? 0 : Math.min(numFrames, this.filler.sent))) {
         this.stopTx();
+      } else if (!failFast && senderOver && txDone && this.txResult === null && !this.txControl.stopRequested) {
+        if (this.filler.stamps !== lastStamps) {
+          lastStamps = this.filler.stamps;
+          quietSince = performance.now();
+        } else if (performance.now() - quietSince >= TX_TIMESTAMP_TIMEOUT_MS) {
+          this.txGaveUp = true;
+          this.stopTx();
+        }
       }
       if (senderOver && (!txDone || this.txResult !== null)) break;
     }
@@ -171,6 +197,7 @@ export class RunningLoops {
     return {
       sender: this.senderResult as LoopResult,
       tx: this.txResult,
+      txGaveUp: this.txGaveUp,
       logError: this.logError,
       txError: this.txError,
     };

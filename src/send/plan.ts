@@ -54,6 +54,12 @@ export interface SendPlan {
   client: ClientPlan | null;
   outputFile: string;
   thread: ThreadPlan;
+  /**
+   * --fail-fast: the first measurement fault (missing TX timestamp, late or
+   * premature TX, txtime drop) ends timestamping as in C. Otherwise they are
+   * counted and the run goes on (src/send/faults.ts).
+   */
+  failFast: boolean;
 }
 
 const int32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
@@ -110,6 +116,7 @@ export function planSend(o: SendOptions): SendPlan {
       priority: int32(o.schedPriority),
       cpus: cpusFromMask(BigInt.asUintN(64, o.cpuMask)),
     },
+    failFast: o.failFast,
   };
 }
 

@@ -22,6 +22,7 @@ import { SendLog } from '../traffic/logs.js';
 import { resolveSchedule, scheduleBanner, SendSchedule, type ResolvedSchedule } from '../traffic/schedule.js';
 import { openDataSocket, socketBufferSize, type DataSocket } from './data-socket.js';
 import type { SendIo } from './io.js';
+import { noFaults, type SendFaults } from './faults.js';
 import { SendLogFiller, type SentObserver } from './log-filler.js';
 import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from './loops.js';
 import { frameTransport, type SendPlan } from './plan.js';
@@ -39,8 +40,18 @@ export interface SenderRunDeps {
 export interface SenderRunResult {
   /** Packets the sender loop sent. */
   sent: number;
-  /** The TX timestamp loop gave up waiting for a timestamp (C's 2 s time-out). */
+  /**
+   * The TX timestamp loop gave up waiting for a timestamp: C's 2 s without
+   * any (--fail-fast), or 2 s after the sender ended while keeping going.
+   */
   txTimedOut: boolean;
+  /**
+   * Measurement faults and duplicate timestamps, per kind (see
+   * src/send/faults.ts). Keeping going, faults end nothing: they are
+   * counted here and the caller reports them (faultSummaryLines) and
+   * exits FAULT_EXIT_STATUS; with --fail-fast the first one is txError.
+   */
+  faults: SendFaults;
   /** The sender loop failed (a send error, a worker crash). */
   senderError: IsochronError | null;
   /** The TX timestamp loop failed, or a timestamp was refused by the log. */
@@ -60,14 +71,18 @@ export interface SenderRun {
   readonly senderDone: Promise<unknown>;
   /** Settles after both loops ended and their rings are drained. */
   readonly finished: Promise<SenderRunResult>;
+  /** C's line(s) for the first fault of each kind while keeping going (complete once `finished` settled). */
+  readonly faultNotes: readonly string[];
   /** Ends the sender loop early (idempotent); `finished` still settles. */
   stop(): void;
 }
 
-export function summarizeLoops(o: LoopsOutcome): SenderRunResult {
+export function summarizeLoops(o: LoopsOutcome, filler: SendLogFiller, timestamps: boolean): SenderRunResult {
+  const sent = o.sender.count;
   return {
-    sent: o.sender.count,
-    txTimedOut: o.tx?.status === 'timeout',
+    sent,
+    txTimedOut: o.tx?.status === 'timeout' || o.txGaveUp,
+    faults: timestamps ? filler.finishFaults(sent) : noFaults(),
     senderError: resultError(o.sender),
     txError: o.txError ?? resultError(o.tx),
     logError: o.logError,
@@ -117,6 +132,7 @@ export class SenderData {
     const sessionStart = clockGettime(CLOCK_TAI);
     const s = SendSchedule.start(schedule, sessionStart);
     deps.io.err(scheduleBanner(sessionStart, s));
+    const filler = new SendLogFiller(log, s.advanceTime, deps.onSent, { failFast: plan.failFast });
     const loops = new RunningLoops(
       deps.pools,
       {
@@ -132,8 +148,8 @@ export class SenderData {
         txtime: plan.txtime,
         thread: plan.thread,
       },
-      plan.timestamps ? { firstWakeup: s.firstWakeup } : null,
-      new SendLogFiller(log, s.advanceTime, deps.onSent),
+      plan.timestamps ? { firstWakeup: s.firstWakeup, failFast: plan.failFast } : null,
+      filler,
     );
     return {
       log,
@@ -142,7 +158,8 @@ export class SenderData {
         return loops.senderStopped;
       },
       senderDone: loops.senderDone,
-      finished: loops.finished.then(summarizeLoops),
+      faultNotes: filler.faultNotes,
+      finished: loops.finished.then((o) => summarizeLoops(o, filler, plan.timestamps)),
       stop: () => loops.stopSender(),
     };
   }
@@ -175,6 +192,7 @@ export function startSenderRun(plan: SendPlan, dmac: Buffer, deps: SenderRunDeps
     },
     senderDone: run.senderDone,
     finished,
+    faultNotes: run.faultNotes,
     stop: () => run.stop(),
     smac: data.smac,
   };

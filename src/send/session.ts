@@ -11,7 +11,8 @@ import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../traffic/logs.js';
 import { formatMac, initialIntervalNs, monitorIntervalNs } from '../traffic/mgmt-sequence.js';
 import { datFileToWrite, sessionHeader } from '../traffic/session.js';
-import { SendInterfaceDown, SendInterrupted, SendReceiverLost } from './errors.js';
+import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from './errors.js';
+import { faultSummaryLines, faultsLine, type SendFaults } from './faults.js';
 import type { SendIo } from './io.js';
 import { linkFlags } from './link-state.js';
 import type { SentObserver } from './log-filler.js';
@@ -68,7 +69,15 @@ export interface SessionContext {
 }
 
 export type SessionOutcome =
-  | { kind: 'done'; status: number; error: IsochronError | null; log: SendLog | null; datFile: string | null }
+  | {
+      kind: 'done';
+      status: number;
+      error: IsochronError | null;
+      log: SendLog | null;
+      datFile: string | null;
+      /** Per-kind measurement faults and duplicates of the run (src/send/faults.ts), for the end-of-run summary. */
+      faults: SendFaults;
+    }
   | { kind: 'repeat' };
 
 const ZERO_MAC = Buffer.alloc(6);
@@ -114,11 +123,11 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       result = await run.finished;
       offSignal();
     }
-    const errors = reportLoops(result, log, plan, io);
+    const errors = reportLoops(result, log, plan, io, run.faultNotes);
 
     if (!link) {
       if (!plan.quiet) io.out(log.printLines().join(''));
-      return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null };
+      return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null, faults: result.faults };
     }
     const smac = data.smac;
     const header = (rcvBytes: number): ReturnType<typeof sessionHeader> =>
@@ -134,14 +143,14 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
         -verdict.error.errno,
       );
       io.err(`${err.message}\n`);
-      return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file };
+      return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };
     }
     io.out('Collecting receiver stats\n');
     const rcv = await link.collect();
     const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, verdict.kind === 'ok');
     if (file) writeDatFile(file, header(rcv.length), log.buffer, rcv);
     if (verdict.kind === 'sync-lost') return { kind: 'repeat' };
-    return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: file };
+    return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: file, faults: result.faults };
   } finally {
     data?.close();
     await link?.close();
@@ -181,10 +190,16 @@ async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal:
   return { kind: 'ok' };
 }
 
-/** C's end-of-thread lines; returns the error that decides the exit status, if any. */
-function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo): IsochronError | null {
+/**
+ * C's end-of-thread lines, then the fault counts; returns the error that
+ * decides the exit status, if any (a thread failure first, then
+ * SendMeasurementFaults for a run that only had measurement faults).
+ */
+export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo, faultNotes: readonly string[]): IsochronError | null {
   if (r.senderError) io.err(`${r.senderError.message}\nsender thread failed: ${strerror(-r.senderError.errno)}\n`);
   if (r.logError) io.err(`${r.logError.message}\n`);
+  // Keeping going: C's line for the first fault of each kind, where C would have stopped.
+  for (const note of faultNotes) io.err(`${note}\n`);
   // C prints the time-out lines for any end of the timestamp thread short of
   // "all timestamped", errors included; only an error is a thread failure.
   if (r.txError) io.err(`${r.txError.message}\n`);
@@ -194,5 +209,9 @@ function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendI
     if (!plan.quiet) io.err(log.missingTimestampLines().join(''));
   }
   if (r.txError) io.err(`tx timestamp thread failed: ${strerror(-r.txError.errno)}\n`);
-  return r.senderError ?? r.logError ?? r.txError;
+  for (const line of faultSummaryLines(r.faults)) io.err(`${line}\n`);
+  const failed = r.senderError ?? r.logError ?? r.txError;
+  if (failed) return failed;
+  const faults = faultsLine(r.faults);
+  return faults ? SendMeasurementFaults(faults) : null;
 }

@@ -50,13 +50,22 @@ export const LogSent = {
 export type LogSent = (typeof LogSent)[keyof typeof LogSent];
 
 export type TxTimestampResult =
-  | { kind: 'ok'; completed: boolean }
+  /**
+   * duplicate: the entry carried a stamp of a kind the packet already had
+   * (a bridge's clones of the frame); the first is kept. C instead ends its
+   * timestamp thread with "received duplicate timestamp for packet key N
+   * already fully timestamped" once the packet is complete.
+   */
+  | { kind: 'ok'; completed: boolean; duplicate: boolean }
   /** C: "received timestamp for unknown key N", ends the timestamp thread. */
   | { kind: 'unknown-key' }
-  /** C: "received duplicate timestamp for packet key N already fully timestamped". */
-  | { kind: 'duplicate' }
-  /** --taprio/--txtime hardware timestamp out of its cycle (see checkTxHwts). */
-  | { kind: 'tx-check'; check: Exclude<TxCheck, { kind: 'ok' }>; seqid: number; scheduled: bigint };
+  /**
+   * --taprio/--txtime hardware timestamp out of its cycle (see checkTxHwts);
+   * the stamp is recorded. `completed`: the packet now has every stamp, but
+   * it is not counted in `timestamped` (C's thread stops before counting
+   * it); a caller that keeps going counts it with countTimestamped().
+   */
+  | { kind: 'tx-check'; check: Exclude<TxCheck, { kind: 'ok' }>; seqid: number; scheduled: bigint; duplicate: boolean; completed: boolean };
 
 export interface SendLogOptions {
   omitHwts: boolean;
@@ -106,31 +115,69 @@ export class SendLog {
    * Merges one error-queue timestamp. `key` is the SOF_TIMESTAMPING_OPT_ID
    * counter (0 for the first packet sent on the socket, so key = seqid - 1);
    * `sw` is CLOCK_REALTIME (converted to TAI here), `hw` the raw PHC time;
-   * 0 means absent.
+   * 0 means absent. A stamp of a kind the packet already has is dropped
+   * (first one wins) and reported as `duplicate`.
    */
   applyTxTimestamp(key: number, type: number, sw: bigint, hw: bigint): TxTimestampResult {
     // C bounds this with `<=` and reads one record past the log for key == count.
     if (!Number.isInteger(key) || key < 0 || key >= this.count) return { kind: 'unknown-key' };
     const off = key * SEND_RECORD_SIZE;
-    if (this.complete(off)) return { kind: 'duplicate' };
+    const wasComplete = this.complete(off);
+    let duplicate = false;
     if (sw !== 0n) {
-      const tai = utcToTai(sw, this.o.utcTaiOffset);
-      if (type === TsType.Sched) this.view.setBigInt64(off + S_SCHED_TS, tai);
-      else if (type === TsType.Snd) this.view.setBigInt64(off + S_SWTS, tai);
+      const field = type === TsType.Sched ? S_SCHED_TS : type === TsType.Snd ? S_SWTS : -1;
+      if (field >= 0) {
+        if (this.view.getBigInt64(off + field) !== 0n) duplicate = true;
+        else this.view.setBigInt64(off + field, utcToTai(sw, this.o.utcTaiOffset));
+      }
     }
     if (hw !== 0n) {
-      this.view.setBigInt64(off + S_HWTS, hw);
-      if (this.o.checkTx) {
-        const scheduled = this.view.getBigInt64(off + S_SCHEDULED);
-        const check = checkTxHwts(hw, scheduled, this.o.cycleTime, this.o.deadline);
-        if (check.kind !== 'ok') {
-          return { kind: 'tx-check', check, seqid: this.view.getUint32(off + S_SEQID), scheduled };
+      if (this.view.getBigInt64(off + S_HWTS) !== 0n) {
+        duplicate = true;
+      } else {
+        this.view.setBigInt64(off + S_HWTS, hw);
+        if (this.o.checkTx) {
+          const scheduled = this.view.getBigInt64(off + S_SCHEDULED);
+          const check = checkTxHwts(hw, scheduled, this.o.cycleTime, this.o.deadline);
+          if (check.kind !== 'ok') {
+            const completed = !wasComplete && this.complete(off);
+            return { kind: 'tx-check', check, seqid: this.view.getUint32(off + S_SEQID), scheduled, duplicate, completed };
+          }
         }
       }
     }
-    const completed = this.complete(off);
+    const completed = !wasComplete && this.complete(off);
     if (completed) this.timestamped++;
-    return { kind: 'ok', completed };
+    return { kind: 'ok', completed, duplicate };
+  }
+
+  /** The first slot (0-based) whose scheduled time is `scheduled` (a txtime), or -1. */
+  indexOfScheduled(scheduled: bigint): number {
+    for (let i = 0; i < this.count; i++) {
+      if (this.view.getBigInt64(i * SEND_RECORD_SIZE + S_SCHEDULED) === scheduled) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Packets among the first `sent` slots that were logged but lack a
+   * timestamp they should have, leaving out the slots `skip` names (0-based
+   * indexes, e.g. packets etf dropped).
+   */
+  incompleteCount(sent: number, skip?: ReadonlySet<number>): number {
+    let n = 0;
+    const end = Math.min(sent, this.count);
+    for (let i = 0; i < end; i++) {
+      const off = i * SEND_RECORD_SIZE;
+      if (this.view.getUint32(off + S_SEQID) === 0 || skip?.has(i)) continue;
+      if (!this.complete(off)) n++;
+    }
+    return n;
+  }
+
+  /** Counts a packet a tx-check result completed (keeping going at the fault). */
+  countTimestamped(): void {
+    this.timestamped++;
   }
 
   /** True once every packet of a finite run is fully timestamped. */

@@ -121,6 +121,8 @@ export function fakePhc(opts: FakePhcOptions): DeviceIoctl {
   };
 }
 
+const TS_TYPE_SCHED = 1;
+
 /**
  * A socket as if the NIC timestamped in hardware: every software timestamp
  * from the real kernel gets a hardware twin `phcOffsetNs` away, TX and RX.
@@ -149,7 +151,8 @@ export class FakeHwTimestampSource implements TimestampSource {
   }
 
   #stamp(r: Received | null): Received | null {
-    if (r && r.control.swTs !== 0n) r.control.hwTs = r.control.swTs - this.phcOffsetNs;
+    // A NIC stamps the frame when it leaves (SND) or arrives, never at the qdisc (SCHED).
+    if (r && r.control.swTs !== 0n && r.control.tsType !== TS_TYPE_SCHED) r.control.hwTs = r.control.swTs - this.phcOffsetNs;
     return r;
   }
 }

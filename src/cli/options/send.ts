@@ -53,6 +53,9 @@ export const SEND_SPEC: VerbSpec = {
     opt('-F', '--output-file', 'outputFile', 'filepath', PATH_LIMIT),
     opt('-M', '--cpu-mask', 'cpuMask', 'unsigned'),
     opt('-Y', '--omit-hwts', 'omitHwts', 'bool'),
+    // Ours, not the C tool's: listed after its options so its usage text
+    // stays a prefix of ours.
+    opt('-Z', '--fail-fast', 'failFast', 'bool'),
   ],
 };
 
@@ -118,6 +121,8 @@ export interface SendOptions {
   outputFile: string;
   cpuMask: bigint;
   omitHwts: boolean;
+  /** Ours: stop timestamping at the first measurement fault, as the C tool does. */
+  failFast: boolean;
 }
 
 export function buildSendOptions(r: ResolvedOptions): SendOptions {
@@ -205,5 +210,6 @@ export function buildSendOptions(r: ResolvedOptions): SendOptions {
     outputFile: outputFileGiven === '' ? DEFAULT_OUTPUT_FILE : outputFileGiven,
     cpuMask: r.integer('cpuMask', 0n),
     omitHwts: r.flag('omitHwts'),
+    failFast: r.flag('failFast'),
   };
 }
