@@ -29,7 +29,12 @@ export const NoSuchInterface = defineError(
 export const InterfaceNameTooLong = defineError(
   'ISOCHRON_ERR_IFNAME_TOO_LONG',
   Errno.EINVAL,
-  (ifname: string) => `interface name ${JSON.stringify(ifname)} is longer than 15 bytes`,
+  (ifname: string) =>
+    ifname === ''
+      ? 'interface name is empty'
+      : ifname.includes('\0')
+        ? `interface name ${JSON.stringify(ifname)} contains a NUL byte`
+        : `interface name ${JSON.stringify(ifname)} is longer than 15 bytes`,
 );
 
 export const NoPhc = defineError(
