@@ -134,6 +134,18 @@ test('short limits from the environment: idle connections closed unless they own
   assert.ok(await waitClosed(stuck, 8000), 'closed at the deadline');
   assert.ok(Date.now() - t0 >= 2000, 'not before');
   assert.match(n.log(), /a message stayed incomplete for 2500 ms/);
+  // A peer that sends requests and never reads the replies is not "busy": once
+  // the daemon waits for it to read, no byte moves and it is closed as idle.
+  const deaf = await RawPeer.connectIn(n.ns, '127.0.0.1', n.port);
+  t.after(() => deaf.close());
+  const deafPort = deaf.socket.localPort;
+  deaf.socket.pause();
+  deaf.socket.write(Buffer.concat(Array.from({ length: 200_000 }, () => encodeGet(Mid.CURRENT_CLOCK_TAI))));
+  const closedLine = new RegExp(`Closing connection (::ffff:)?127\\.0\\.0\\.1 port ${deafPort}: idle for \\d+ ms`);
+  const until = Date.now() + 15_000;
+  while (!closedLine.test(n.log()) && Date.now() < until) await sleep(100);
+  assert.match(n.log(), closedLine, 'a peer that never reads is closed as idle');
+  assert.ok(!owner.closed, 'the owner is still served');
 });
 
 /** The orchestrator's sequence for a sender on lo, then TEST_STATE 1; '' when it all went through. */

@@ -42,6 +42,8 @@ export class Connection implements Peer, SlotHolder {
   readonly slot: SlotTimers;
   /** Requests read and not yet answered. */
   #inFlight = 0;
+  /** Waiting for the peer to read its replies (reading paused). */
+  #blocked = false;
   readonly #reader = new ManagementReader({ accept: 'requests' });
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
@@ -87,8 +89,16 @@ export class Connection implements Peer, SlotHolder {
     return this.dispatcher.owner === this.id;
   }
 
+  /**
+   * Working on the peer's requests. Not while waiting for the peer to read:
+   * a peer that sends and never reads would otherwise hold its slot forever.
+   */
   get busy(): boolean {
-    return this.#inFlight > 0 || this.socket.writableLength > 0;
+    return this.#inFlight > 0 && !this.#blocked;
+  }
+
+  bytesMoved(): number {
+    return this.socket.bytesRead + this.socket.bytesWritten;
   }
 
   /** Closes this connection for a slot-policy reason (idle, overdue message, room for another). */
@@ -109,9 +119,14 @@ export class Connection implements Peer, SlotHolder {
     this.socket.write(reply);
     if (this.socket.writableLength <= this.opts.maxPendingWrite) return Promise.resolve();
     // Reading stops too, so the peer cannot pile up more requests meanwhile.
+    // Its message deadline stops with it (we are the ones not reading); the
+    // idle timer still runs: a peer that never reads is closed as idle.
     this.socket.pause();
+    this.#blocked = true;
+    this.slot.messageState(false);
     return new Promise((resolve) => {
       const done = (): void => {
+        this.#blocked = false;
         this.socket.off('drain', done);
         this.socket.off('close', done);
         this.socket.resume();
@@ -125,9 +140,11 @@ export class Connection implements Peer, SlotHolder {
   #onData(chunk: Buffer): void {
     if (this.#dead) return;
     this.slot.activity();
+    let completed = false;
     for (const ev of this.#reader.push(chunk)) {
       if (ev.type === 'message') {
         const msg = ev.message;
+        completed = true;
         this.#inFlight++;
         // dispatchMessage answers every handler failure itself; what still
         // escapes is a bug, logged here so that the queue stays usable (a
@@ -152,6 +169,9 @@ export class Connection implements Peer, SlotHolder {
         return;
       }
     }
+    // The deadline is per message: one that completed ends its deadline,
+    // and a partial one left at the end of this chunk starts its own.
+    if (completed) this.slot.messageState(false);
     this.slot.messageState(!this.#reader.idle);
   }
 }

@@ -3,8 +3,9 @@
 // The Connection reports traffic and messages; this module owns the timers
 // so that the policy is one small piece, separate from reading and replying.
 //
-//   idle:      no byte in or out for idleTimeoutMs, nothing in flight, no role
-//              held -> closed ("idle for N ms")
+//   idle:      no byte in or out for idleTimeoutMs, nothing being worked on,
+//              no role held -> closed ("idle for N ms"); a peer that sends but
+//              never reads its replies counts as idle once we wait for it
 //   deadline:  a message not complete messageDeadlineMs after its first byte
 //              -> closed; bytes that trickle in do not move the deadline
 //   full:      a new client arrives with every slot taken -> the connection
@@ -15,8 +16,10 @@
 export interface SlotHolder {
   /** Holds the sender role (owner): never closed for being idle. */
   readonly ownsRole: boolean;
-  /** Requests read but not yet answered, or replies not yet drained. */
+  /** Requests read and being worked on (not: waiting for the peer to read). */
   readonly busy: boolean;
+  /** Bytes read + written so far: progress the policy sees even without activity() calls (a long reply draining). */
+  bytesMoved(): number;
   /** Closes the connection, saying why in the daemon log. */
   expire(reason: string): void;
 }
@@ -33,6 +36,7 @@ export class SlotTimers {
   #idleTimer: NodeJS.Timeout | null = null;
   #deadlineTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  #lastMoved = 0;
 
   constructor(
     private readonly holder: SlotHolder,
@@ -44,6 +48,7 @@ export class SlotTimers {
   /** Traffic in either direction. Cheap: the idle timer is not re-armed per byte. */
   activity(): void {
     this.lastActive = Date.now();
+    this.#lastMoved = this.holder.bytesMoved();
   }
 
   /**
@@ -84,6 +89,8 @@ export class SlotTimers {
 
   #checkIdle(): void {
     this.#idleTimer = null;
+    // Bytes moved since the last activity() (a long reply draining) count too.
+    if (this.holder.bytesMoved() !== this.#lastMoved) this.activity();
     const limit = this.opts.idleTimeoutMs;
     const idle = this.idleFor();
     if (idle < limit) return this.#armIdle(limit - idle);
