@@ -128,10 +128,20 @@ test('sender role: every parameter SET is echoed; monitor MIDs answer as a daemo
     assert.match(await errorOf(c.set(Mid.PTPMON_ENABLED, false)), /-22: ptpmon not enabled/);
     assert.match(await errorOf(c.get(Mid.LOG)), /-22: Log exists only while session is active/);
     assert.match(await errorOf(c.set(Mid.TEST_STATE, 0)), /-22: Sender already idle/);
-    // A TEST_STATE value other than idle/running is echoed and ignored (C).
+    // A second connection cannot take the role while c owns it: -EBUSY naming c.
     const raw = await RawPeer.connect(port);
+    const busy = await raw.ask(encodeMessage({ action: Action.SET, tlvs: [{ mid: Mid.NODE_ROLE, payload: Buffer.alloc(4) }] }));
+    assert.equal(busy.tlvs[0].payload.length, 0);
+    const why = tlvError((await raw.ask(encodeGet(Mid.NODE_ROLE, Action.GET_ERROR))).tlvs[0]);
+    assert.equal(why.rc, -16);
+    assert.match(why.extack, new RegExp(`held by the connection from 127\\.0\\.0\\.1 port ${c.socket.localPort}\\b`));
+    // c leaves without a run: the role is dropped (as C does) and raw may take it.
+    c.socket.destroy();
+    await sleep(100);
+    // A TEST_STATE value other than idle/running is echoed and ignored (C).
     const odd = await raw.ask(encodeMessage({ action: Action.SET, tlvs: [{ mid: Mid.NODE_ROLE, payload: Buffer.alloc(4) }] }));
     assert.equal(odd.tlvs[0].mid, Mid.NODE_ROLE);
+    assert.equal(odd.tlvs[0].payload.length, 4);
     const r = await raw.ask(encodeMessage({ action: Action.SET, tlvs: [{ mid: Mid.TEST_STATE, payload: Buffer.from('05000000', 'hex') }] }));
     assert.equal(r.tlvs[0].payload.toString('hex'), '05000000');
     // Strings without their NUL inside the field: C's truncation error.
@@ -202,16 +212,18 @@ test('a test on lo: software timestamp fallback, second client read-only, test a
     assert.equal(await other.get(Mid.PORT_LINK_STATE), 2);
     const partial = await other.getLog();
     assert.equal(partial.records.length, Number(count) * 48);
-    assert.match(await errorOf(other.set(Mid.PACKET_COUNT, 5n)), /Remote error -16: Test running, parameters are locked/);
-    assert.match(await errorOf(other.set(Mid.TEST_STATE, TestState.IDLE)), /-16: Test running, parameters are locked/);
-    assert.match(await errorOf(other.set(Mid.NODE_ROLE, 'sender')), /-16: Test running/);
+    const held = new RegExp(`Remote error -16: The sender role is held by the connection from 127\\.0\\.0\\.1 port ${owner.socket.localPort};`);
+    assert.match(await errorOf(other.set(Mid.PACKET_COUNT, 5n)), held);
+    assert.match(await errorOf(other.set(Mid.TEST_STATE, TestState.IDLE)), held);
+    assert.match(await errorOf(other.set(Mid.NODE_ROLE, 'sender')), held);
+    assert.match(await errorOf(other.set(Mid.NODE_ROLE, 'reclaim-sender')), held);
     // The owner cannot change the running test's parameters either.
     assert.match(await errorOf(owner.set(Mid.CYCLE_TIME, 1n)), /-16: Test running, parameters are locked/);
     assert.match(await errorOf(owner.set(Mid.TEST_STATE, TestState.RUNNING)), /-22: Sender already running a test/);
     assert.equal(await waitIdle(owner), TestState.IDLE);
     assert.ok((await owner.get(Mid.OPER_BASE_TIME)) > 0n);
     // The finished test's log stays with its owner until it sets idle.
-    assert.match(await errorOf(other.set(Mid.PACKET_COUNT, 5n)), /-16: Test results are held for the connection/);
+    assert.match(await errorOf(other.set(Mid.PACKET_COUNT, 5n)), held);
     for (const c of [other, owner, owner]) {
       const { records, logVersion } = await c.getLog();
       assert.equal(logVersion, 4);
@@ -241,8 +253,8 @@ test('a test on lo: software timestamp fallback, second client read-only, test a
   }
 });
 
-test('the owner leaving stops its test; SET TEST_STATE idle stops an endless one; close() stops a running test', async () => {
-  const { server, port, log } = await startInProcess();
+test('the owner leaving: its run goes on, reclaim takes it over, NODE_ROLE 0 replaces it; close() stops a running test', async () => {
+  const { server, port, log } = await startInProcess({ orphanKeepMs: 300 });
   try {
     const a = await client(port);
     await configure(a, { count: 0n, ts: false });
@@ -251,51 +263,103 @@ test('the owner leaving stops its test; SET TEST_STATE idle stops an endless one
     assert.equal(await a.get(Mid.TEST_STATE), TestState.RUNNING);
     assert.equal(await a.set(Mid.TEST_STATE, TestState.IDLE), TestState.IDLE);
     await a.set(Mid.TEST_STATE, TestState.RUNNING);
+    const aName = `127.0.0.1 port ${a.socket.localPort}`;
     a.socket.destroy();
     const b = await client(port);
+    // The endless run goes on without its owner; b may read it, not change it.
+    await sleep(200);
+    assert.equal(await b.get(Mid.TEST_STATE), TestState.RUNNING);
+    assert.match(log.text(), new RegExp(`owns the sender role \\(${aName.replaceAll('.', '\\.')}\\) disconnected: its test goes on to its end`));
+    assert.match(await errorOf(b.set(Mid.TEST_STATE, TestState.IDLE)), /-16: The sender role's owner \(127\.0\.0\.1 port \d+\) disconnected; .*reclaim-sender/);
+    // b reclaims it (parameters and run kept) and stops it as its owner.
+    assert.equal(await b.set(Mid.NODE_ROLE, 'reclaim-sender'), 'reclaim-sender');
+    assert.match(log.text(), /reclaimed the orphaned sender role \(test running\)/);
+    assert.equal((await b.getLog()).logVersion, 4, 'the run (endless: no records) is readable');
+    assert.equal(await b.set(Mid.TEST_STATE, TestState.IDLE), TestState.IDLE);
+    // Reclaiming when nothing is orphaned: own role -> no-op; no role -> -ENOENT.
+    assert.equal(await b.set(Mid.NODE_ROLE, 'reclaim-sender'), 'reclaim-sender');
+    // An orphan is replaced by NODE_ROLE 0 (a C orchestrator's next run).
+    await b.set(Mid.TEST_STATE, TestState.RUNNING);
+    b.socket.destroy();
+    const c = await client(port);
+    await sleep(100);
+    assert.equal(await c.get(Mid.TEST_STATE), TestState.RUNNING);
+    assert.equal(await c.set(Mid.NODE_ROLE, 'sender'), 'sender');
+    assert.match(log.text(), /Replacing the orphaned sender role for 127\.0\.0\.1 port \d+: its run is stopped/);
+    assert.equal(await c.get(Mid.TEST_STATE), TestState.IDLE);
+    // A finished orphaned run is kept orphanKeepMs (300 ms here), then dropped.
+    await configure(c, { count: 5n, ts: false });
+    await c.set(Mid.TEST_STATE, TestState.RUNNING);
+    assert.equal(await waitIdle(c), TestState.IDLE);
+    c.socket.destroy();
+    const d = await client(port);
+    await sleep(50);
+    assert.equal((await d.getLog()).records.length, 5 * 48);
     const deadline = Date.now() + 5000;
     let err = '';
     while (Date.now() < deadline) {
-      err = await errorOf(b.get(Mid.TEST_STATE));
+      err = await d.get(Mid.TEST_STATE).then(() => '', (e: Error) => e.message);
       if (/Sender role not instantiated/.test(err)) break;
-      await sleep(20);
+      await sleep(50);
     }
     assert.match(err, /Sender role not instantiated/);
-    assert.match(log.text(), /owns the sender role disconnected: stopping its test/);
-    await configure(b, { count: 0n, ts: false });
-    await b.set(Mid.TEST_STATE, TestState.RUNNING);
-    b.socket.destroy();
+    assert.match(log.text(), /The orphaned sender role expired: its log is dropped/);
+    assert.match(await errorOf(d.set(Mid.NODE_ROLE, 'reclaim-sender')), /-2: No orphaned sender role to reclaim/);
+    // A running test at shutdown is stopped by close().
+    await configure(d, { count: 0n, ts: false });
+    await d.set(Mid.TEST_STATE, TestState.RUNNING);
+    d.socket.destroy();
   } finally {
     await server.close();
   }
 });
 
-test('connection limits: too many clients, a message left incomplete, a peer that does not read', async () => {
+test('connection limits: full slots make room, a message left incomplete, a peer that does not read, all busy', async () => {
   const { server, port, log } = await startInProcess({ maxConnections: 2, partialTimeoutMs: 200, maxPendingWrite: 1024 });
   try {
     const a = await RawPeer.connect(port);
+    const aPort = a.socket.localPort;
+    await sleep(30);
     const b = await RawPeer.connect(port);
+    await sleep(30);
+    // Full: the longest-idle connection (a) makes room for c.
     const c = await RawPeer.connect(port);
     await sleep(100);
-    assert.ok(c.closed, 'the third connection is closed');
-    assert.match(log.text(), /already serving 2 clients/);
-    a.send(Buffer.from('020000', 'hex'));
+    assert.ok(a.closed, 'the longest-idle connection is closed');
+    assert.ok(!b.closed && !c.closed);
+    assert.match(log.text(), new RegExp(`Closing connection 127\\.0\\.0\\.1 port ${aPort}: idle for \\d+ ms .*its slot goes to 127\\.0\\.0\\.1 port ${c.socket.localPort} \\(all 2 taken\\)`));
+    // A message left incomplete is closed at its deadline.
+    b.send(Buffer.from('020000', 'hex'));
     await sleep(500);
-    assert.ok(a.closed, 'an incomplete message times out');
+    assert.ok(b.closed, 'an incomplete message times out');
     assert.match(log.text(), /stayed incomplete for 200 ms/);
-    // b asks 2000 times without reading; the daemon stops reading b, others are served.
-    b.socket.pause();
+    // c asks 2000 times without reading; the daemon stops reading c, others are served.
+    c.socket.pause();
     const many = Buffer.concat(Array.from({ length: 2000 }, () => encodeGet(Mid.CURRENT_CLOCK_TAI)));
-    b.socket.write(many);
+    c.socket.write(many);
     await sleep(200);
     const d = await RawPeer.connect(port);
     const r = await d.ask(encodeGet(Mid.CURRENT_CLOCK_TAI));
     assert.equal(r.tlvs[0].mid, Mid.CURRENT_CLOCK_TAI);
-    b.socket.resume();
-    assert.ok(await b.waitMessages(2000, 5000), 'every request is answered once the peer reads');
-    for (const p of [b, d]) p.close();
+    c.socket.resume();
+    assert.ok(await c.waitMessages(2000, 5000), 'every request is answered once the peer reads');
+    for (const p of [c, d]) p.close();
   } finally {
     await server.close();
+  }
+  // Every slot owning the role or busy: the newcomer is refused, the owner kept.
+  const one = await startInProcess({ maxConnections: 1 });
+  try {
+    const owner = await RawPeer.connect(one.port);
+    await owner.ask(encodeMessage({ action: Action.SET, tlvs: [{ mid: Mid.NODE_ROLE, payload: Buffer.alloc(4) }] }));
+    const late = await RawPeer.connect(one.port);
+    await sleep(100);
+    assert.ok(late.closed, 'refused: the only slot owns the role');
+    assert.ok(!owner.closed);
+    assert.match(one.log.text(), /Refused connection from 127\.0\.0\.1 port \d+: already serving 1 clients, all of them busy or owning the sender role/);
+    owner.close();
+  } finally {
+    await one.server.close();
   }
 });
 

@@ -8,6 +8,7 @@ import { DaemonStartFailed } from './errors.js';
 import { stdoutLog } from './log.js';
 import { removePidFile } from './pid-file.js';
 import { DaemonServer } from './server.js';
+import { slotLimitsFromEnv } from './limits.js';
 
 function report(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -28,7 +29,16 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => stdoutLog.line('Ignoring SIGHUP'));
   let server: DaemonServer;
   try {
-    server = await DaemonServer.listen({ port: config.port, address: config.address, log: stdoutLog });
+    const limits = slotLimitsFromEnv();
+    server = await DaemonServer.listen({
+      port: config.port,
+      address: config.address,
+      log: stdoutLog,
+      maxConnections: limits.maxConnections,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      partialTimeoutMs: limits.messageDeadlineMs,
+      orphanKeepMs: limits.orphanKeepMs,
+    });
   } catch (err) {
     const e = isIsochronError(err) ? err : DaemonStartFailed(String(err));
     stdoutLog.line(e.message);

@@ -69,9 +69,23 @@ export const DaemonLocked = defineError(
 export const DaemonNotOwner = defineError(
   'ISOCHRON_ERR_DAEMON_NOT_OWNER',
   Errno.EBUSY,
-  () =>
-    'Test results are held for the connection that configured this sender; ' +
-    'parameters are locked until it sets TEST_STATE to idle or disconnects',
+  (owner: string) =>
+    `The sender role is held by the connection from ${owner}; ` +
+    'its parameters and tests are locked until it sets NODE_ROLE again or disconnects (GETs are allowed)',
+);
+
+export const DaemonOrphaned = defineError(
+  'ISOCHRON_ERR_DAEMON_ORPHANED',
+  Errno.EBUSY,
+  (owner: string, keepMs: number) =>
+    `The sender role's owner (${owner}) disconnected; its run is kept (log readable) until ${Math.round(keepMs / 1000)} s after it ended. ` +
+    "SET NODE_ROLE 'reclaim-sender' (0x100) takes it over, SET NODE_ROLE 0 replaces it",
+);
+
+export const DaemonNothingToReclaim = defineError(
+  'ISOCHRON_ERR_DAEMON_NOTHING_TO_RECLAIM',
+  Errno.ENOENT,
+  () => 'No orphaned sender role to reclaim (its run was never started, or its log expired or was replaced)',
 );
 
 export const DaemonAlreadyIdle = defineError('ISOCHRON_ERR_DAEMON_ALREADY_IDLE', Errno.EINVAL, () => 'Sender already idle');

@@ -4,7 +4,10 @@
 // SO_BINDTODEVICE), which connections it keeps, and a clean close.
 //
 // The C daemon serves one client at a time and leaves the others waiting
-// in the backlog; here every client is served, up to maxConnections.
+// in the backlog; here every client is served, up to maxConnections. When
+// every slot is taken, the longest-idle connection that owns nothing and
+// has nothing in flight is closed to make room (slots.ts); only when every
+// connection is in use is the newcomer refused.
 import { closeSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isIsochronError } from '../errors.js';
@@ -12,8 +15,11 @@ import { LoopPools } from '../send/loops.js';
 import type { DeviceIoctl } from '../sys/ioctl.js';
 import { strerror } from '../sys/libc.js';
 import { listenTcp } from '../sys/tcp.js';
-import { Connection, type ConnectionOptions } from './connection.js';
+import { Connection, peerName, type ConnectionOptions } from './connection.js';
 import { DEFAULT_MAX_PENDING_REPLY_BYTES, DEFAULT_MAX_QUEUED_REQUESTS } from '../mgmt/flow.js';
+import { IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MESSAGE_DEADLINE_MS, ORPHAN_KEEP_MS } from './limits.js';
+import { pickEvictable } from './slots.js';
+import { RateLimitedLog } from './log-limit.js';
 import { Dispatcher } from './dispatch.js';
 import { DaemonListenFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
@@ -34,8 +40,10 @@ export interface DaemonServerOptions extends ConnectionOptions {
   log: DaemonLog;
   dev?: DeviceIoctl;
   lockMemory?: boolean;
-  /** Connections served at once; more are closed on accept. Default 64. */
+  /** Connections served at once (then room is made, see above). Default 64. */
   maxConnections?: number;
+  /** An orphaned run's log is kept this long after the run ended. Default 10 min. */
+  orphanKeepMs?: number;
 }
 
 const ERRNO_BY_CODE: Record<string, number> = { EADDRINUSE: 98, EACCES: 13, EADDRNOTAVAIL: 99, EAFNOSUPPORT: 97, EINVAL: 22 };
@@ -68,11 +76,14 @@ export class DaemonServer {
   readonly #pools = new LoopPools();
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
+  /** What peers make the daemon say (bad input, connection churn): rate-limited per kind. */
+  readonly #peerLog: RateLimitedLog;
   #nextId = 1;
   #closing: Promise<void> | null = null;
 
   private constructor(private readonly opts: DaemonServerOptions) {
-    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, lockMemory: opts.lockMemory });
+    this.#peerLog = new RateLimitedLog(opts.log);
+    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, lockMemory: opts.lockMemory }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
@@ -132,15 +143,25 @@ export class DaemonServer {
       socket.destroy();
       return;
     }
-    const max = this.opts.maxConnections ?? 64;
+    // Named now: a peer that resets at once has no address by the time it is logged.
+    const who = peerName(socket);
+    const max = this.opts.maxConnections ?? MAX_CONNECTIONS;
     if (this.#connections.size >= max) {
-      this.opts.log.line(`Refused connection from ${socket.remoteAddress}: already serving ${max} clients`);
-      socket.destroy();
-      return;
+      const victim = pickEvictable(this.#connections);
+      if (!victim) {
+        this.#peerLog.line(`Refused connection from ${who}: already serving ${max} clients, all of them busy or owning the sender role`);
+        socket.destroy();
+        return;
+      }
+      victim.expire(`idle for ${victim.slot.idleFor()} ms without holding the sender role; its slot goes to ${who} (all ${max} taken)`);
+      // 'close' comes later; the slot is free now.
+      this.#connections.delete(victim);
     }
-    this.opts.log.line(`Accepted connection from ${socket.remoteAddress}`);
-    const conn = new Connection(this.#nextId++, socket, this.dispatcher, this.opts.log, {
-      partialTimeoutMs: this.opts.partialTimeoutMs ?? 30_000,
+    // C's line, exactly (its address only); later lines name the port too.
+    this.#peerLog.line(`Accepted connection from ${socket.remoteAddress ?? who}`);
+    const conn = new Connection(this.#nextId++, socket, this.dispatcher, this.#peerLog, {
+      partialTimeoutMs: this.opts.partialTimeoutMs ?? MESSAGE_DEADLINE_MS,
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       maxPendingWrite: this.opts.maxPendingWrite ?? DEFAULT_MAX_PENDING_REPLY_BYTES,
       maxQueuedRequests: this.opts.maxQueuedRequests ?? DEFAULT_MAX_QUEUED_REQUESTS,
     });
@@ -156,6 +177,7 @@ export class DaemonServer {
       for (const c of this.#connections) c.socket.destroy();
       await Promise.all([...this.#connections].map((c) => c.closed));
       await listening;
+      this.#peerLog.flush();
       await this.#pools.destroy();
     })();
     return this.#closing;

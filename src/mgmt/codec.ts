@@ -135,7 +135,8 @@ export function parseHeader(bytes: Uint8Array, maxPayload = 0xffffffff): Message
     version: w.headerVersion(p),
     action: w.headerAction(p),
     reserved: w.headerReserved(p),
-    payloadLength: w.headerPayloadLength(p),
+    // WASM hands a u32 back as an i32: 0xf5000000 would read as -184549376.
+    payloadLength: w.headerPayloadLength(p) >>> 0,
     status: w.checkHeader(p, maxPayload),
   };
 }

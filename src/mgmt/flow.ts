@@ -50,10 +50,17 @@ export class ConnectionFlow {
   /** Bytes read but not yet parsed (the requests cap holds). */
   #input: Buffer | null = null;
 
-  /** `consume` parses bytes read from the socket (pass socket data through feed()). */
-  constructor(socket: Socket, limits: FlowLimits, consume: (piece: Buffer) => void) {
+  readonly #onHoldChange: ((holding: boolean) => void) | undefined;
+
+  /**
+   * `consume` parses bytes read from the socket (pass socket data through
+   * feed()); `onHoldChange` hears when reading stops (true) and resumes
+   * (false), e.g. to stop a message deadline while the peer cannot be read.
+   */
+  constructor(socket: Socket, limits: FlowLimits, consume: (piece: Buffer) => void, onHoldChange?: (holding: boolean) => void) {
     this.#socket = socket;
     this.#consume = consume;
+    this.#onHoldChange = onHoldChange;
     this.#maxPending = limits.maxPendingReplyBytes ?? DEFAULT_MAX_PENDING_REPLY_BYTES;
     this.#maxQueued = limits.maxQueuedRequests ?? DEFAULT_MAX_QUEUED_REQUESTS;
   }
@@ -66,6 +73,11 @@ export class ConnectionFlow {
   /** True while the socket is not read (a cap is reached). */
   get holding(): boolean {
     return this.#holds.size > 0;
+  }
+
+  /** True while a reply waits for the peer to read (the reply byte budget is spent). */
+  get waitingForPeer(): boolean {
+    return this.#holds.has('replies');
   }
 
   /** Bytes read from the socket: parsed in pieces, or kept while the requests cap holds. */
@@ -151,10 +163,12 @@ export class ConnectionFlow {
     if (this.#holds.has(reason)) return;
     this.#holds.add(reason);
     this.#socket.pause();
+    if (this.#holds.size === 1) this.#onHoldChange?.(true);
   }
 
   #release(reason: HoldReason): void {
     if (!this.#holds.delete(reason)) return;
+    if (this.#holds.size === 0) this.#onHoldChange?.(false);
     // Kept bytes first: they may fill the queue again before more is read.
     if (reason === 'requests') this.#pump();
     if (this.#holds.size === 0 && !this.#input && !this.#socket.destroyed) this.#socket.resume();

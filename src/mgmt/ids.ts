@@ -112,6 +112,11 @@ export type TestState = (typeof TestState)[keyof typeof TestState];
 export const PortLinkState = { UNKNOWN: 0, DOWN: 1, RUNNING: 2 } as const;
 export type PortLinkState = (typeof PortLinkState)[keyof typeof PortLinkState];
 
-/** be32 in NODE_ROLE: the C enum isochron_role. */
-export const NodeRoleWire = { sender: 0, receiver: 1 } as const;
+/**
+ * be32 in NODE_ROLE: the C enum isochron_role (0, 1), plus our own
+ * 'reclaim-sender' (0x100): take over a sender role whose owner
+ * disconnected, keeping its parameters, run and log (docs/daemon.md). A C
+ * daemon answers it with -EINVAL "Unexpected node role 256".
+ */
+export const NodeRoleWire = { sender: 0, receiver: 1, 'reclaim-sender': 0x100 } as const;
 export type NodeRole = keyof typeof NodeRoleWire;

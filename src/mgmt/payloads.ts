@@ -260,7 +260,9 @@ export function encodeValue<M extends Mid>(mid: M, value: MidValue<M>): Buffer {
       w.writeField(p, spec.kind, 0, BigInt(checkInt(mid, v, 0, 2)));
       break;
     case 'role': {
-      if (v !== 'sender' && v !== 'receiver') throw bad(mid, `expected 'sender' or 'receiver', got ${String(v)}`);
+      if (v !== 'sender' && v !== 'receiver' && v !== 'reclaim-sender') {
+        throw bad(mid, `expected 'sender', 'receiver' or 'reclaim-sender', got ${String(v)}`);
+      }
       w.writeField(p, spec.kind, 0, BigInt(NodeRoleWire[v]));
       break;
     }
@@ -366,6 +368,7 @@ export function decodeValue<M extends Mid>(mid: M, payload: Uint8Array): MidValu
       const role = Number(field(0));
       if (role === NodeRoleWire.sender) out = 'sender';
       else if (role === NodeRoleWire.receiver) out = 'receiver';
+      else if (role === NodeRoleWire['reclaim-sender']) out = 'reclaim-sender';
       else throw bad(mid, `role ${role} is neither 0 (sender) nor 1 (receiver)`);
       break;
     }

@@ -11,6 +11,11 @@
 //      collect both logs and write each pair's .dat, SET TEST_STATE=0
 //   -> repeat the attempt for pairs that lost sync or had to be repeated.
 //
+// A sender whose connection is lost after its test started is reconnected
+// (bounded retries) and its role reclaimed (NODE_ROLE 'reclaim-sender'):
+// the daemon kept the run going, so the log is collected as if nothing
+// happened. Our daemon only; a C daemon stopped the test when we left.
+//
 // Where we differ from C, on purpose: each sender and its receiver form a
 // pair that fails on its own (reported with the node's name); the other
 // pairs carry on and their files are still written, and the exit status is
@@ -21,7 +26,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { OrchestrateOptions } from '../cli/options/orchestrate.js';
 import { clockTaiNs } from '../cli/values/clock.js';
 import { IsochronError, isIsochronError } from '../errors.js';
-import { isMgmtRemoteError, Mid, TestState } from '../mgmt/index.js';
+import { isMgmtRemoteError, MgmtDisconnected, Mid, TestState } from '../mgmt/index.js';
 import { kernelTaiOffset } from '../sys/time.js';
 import { formatMac } from '../traffic/mgmt-sequence.js';
 import { formatNs } from '../traffic/schedule.js';
@@ -42,7 +47,7 @@ import { parseExecLine } from './exec-line.js';
 import { failureText } from './failure-text.js';
 import { parseOrchestrationFile } from './ini.js';
 import { nodePlan, needsReceiverMac, receiverName, receiverSettings, senderSettings, type NodePlan } from './node-config.js';
-import { connectNode, type NodeLink } from './node-link.js';
+import { connectNode, isConnectionLost, type NodeLink } from './node-link.js';
 import { saveNodeLogs } from './output.js';
 import { SyncMonitor, type MonitoredNode } from './sync-monitor.js';
 
@@ -100,7 +105,12 @@ interface Pair {
   testState: TestState;
   operBaseTime: bigint;
   attempts: number;
+  /** Lost sender connections recovered so far (at most MAX_RECOVERIES). */
+  recoveries: number;
 }
+
+/** Lost sender connections a pair may recover from in one orchestration. */
+const MAX_RECOVERIES = 3;
 
 type Invalid = 'sync' | 'base-time' | 'test-failed';
 
@@ -127,7 +137,7 @@ class Run {
     this.pairs = plans.map((plan) => ({
       plan, sender: null, receiver: null, status: 'active', error: null, file: null,
       destinationMac: plan.send.destinationMac, started: false, testState: TestState.IDLE,
-      operBaseTime: plan.send.baseTime, attempts: 0,
+      operBaseTime: plan.send.baseTime, attempts: 0, recoveries: 0,
     }));
   }
 
@@ -165,6 +175,30 @@ class Run {
       if (!isIsochronError(err)) throw err;
       const t = failureText(err);
       this.fail(pair, wrap(err, t.detail), t.preamble);
+    }
+  }
+
+  /**
+   * A request to a sender whose test started: a lost connection is
+   * reconnected, the role reclaimed and the request made again (the run
+   * went on in the daemon). Anything else, or a failed recovery, is thrown.
+   */
+  async onSender<T>(p: Pair, work: (link: NodeLink) => Promise<T>): Promise<T> {
+    try {
+      return await work(p.sender!);
+    } catch (err) {
+      if (!p.started || !isConnectionLost(err) || p.recoveries >= MAX_RECOVERIES || this.aborted) throw err;
+      p.recoveries++;
+      const lost = failureText(err as IsochronError).detail.replace(/^management connection lost: /, '');
+      this.io.err(`Lost the connection to node ${p.plan.name} (${lost}), reconnecting\n`);
+      try {
+        await p.sender!.recover({ sleep: (ms) => this.sleep(ms) });
+      } catch (rerr) {
+        const why = rerr instanceof Error ? rerr.message : String(rerr);
+        throw causedBy(MgmtDisconnected, err, `${lost}; reconnecting to reclaim the node failed: ${why}`);
+      }
+      this.io.err(`Reconnected to node ${p.plan.name} and reclaimed its sender role; its test went on\n`);
+      return work(p.sender!);
     }
   }
 
@@ -256,6 +290,8 @@ class Run {
   nodeLost(node: MonitoredNode, err: unknown, while_: string): void {
     const pair = this.pairs.find((p) => p.plan.name === node.pair);
     if (!pair || !isIsochronError(err)) return;
+    // A started sender's lost connection is recovered by the next TEST_STATE poll.
+    if (node.role === 'sender' && pair.started && isConnectionLost(err) && pair.recoveries < MAX_RECOVERIES) return;
     // The node's own reason (e.g. its ptp4l is not running), not C's "Bad message".
     const detail = isMgmtRemoteError(err) && err.extack !== '' ? `Remote error ${err.rc}: ${err.extack}` : failureText(err).detail;
     this.fail(pair, causedBy(OrchNodeLost, err, node.link.name, while_, detail));
@@ -322,7 +358,7 @@ class Run {
     for (const p of started) {
       if (p.status !== 'active' || p.testState !== TestState.RUNNING) continue;
       try {
-        p.testState = await p.sender!.client.get(Mid.TEST_STATE);
+        p.testState = await this.onSender(p, (l) => l.client.get(Mid.TEST_STATE));
       } catch (err) {
         if (!isIsochronError(err)) throw err;
         this.io.err(`Test state missing from node ${p.plan.name} reply\n`);
@@ -357,7 +393,7 @@ class Run {
       let theirs = 0n;
       let asked = false;
       await this.step(p, async () => {
-        theirs = await link.client.get(Mid.OPER_BASE_TIME);
+        theirs = await this.onSender(p, (l) => l.client.get(Mid.OPER_BASE_TIME));
         asked = true;
       }, (err, d) => causedBy(OrchNodeLost, err, p.plan.name, 'reading back its operational base time', d));
       if (!asked) return false;
@@ -370,7 +406,7 @@ class Run {
     if (p.testState !== TestState.FAILED) return true;
     let text = '';
     await this.step(p, async () => {
-      const e = await link.client.getError(Mid.TEST_STATE);
+      const e = await this.onSender(p, (l) => l.client.getError(Mid.TEST_STATE));
       text = e.extack !== '' ? e.extack : `error ${e.rc}`;
     }, (err, d) => causedBy(OrchNodeLost, err, p.plan.name, 'retrieving its test exit code', d));
     if (p.status !== 'active') return false;
@@ -387,7 +423,7 @@ class Run {
     const o = p.plan.send;
     let sendLog: Uint8Array = new Uint8Array(0);
     this.io.out(`Collecting stats from ${p.plan.name}\n`);
-    await this.step(p, async () => void (sendLog = (await p.sender!.client.getLog()).records),
+    await this.step(p, async () => void (sendLog = (await this.onSender(p, (l) => l.client.getLog())).records),
       (err, d) => causedBy(OrchCollectFailed, err, 'sender', p.plan.name, d));
     if (p.status !== 'active') return;
     this.io.out(`Collecting stats from ${p.receiver.name}\n`);
@@ -409,9 +445,11 @@ class Run {
 
   async stop(started: Pair[]): Promise<void> {
     for (const p of this.pairs.slice().reverse()) {
-      if (!started.includes(p) || !p.sender || p.sender.client.closed) continue;
+      if (!started.includes(p) || !p.sender) continue;
+      // A failed pair's dead connection is not worth reviving just to stop it.
+      if (p.sender.client.closed && p.status === 'failed') continue;
       try {
-        await p.sender.client.set(Mid.TEST_STATE, TestState.IDLE);
+        await this.onSender(p, (l) => l.client.set(Mid.TEST_STATE, TestState.IDLE));
       } catch (err) {
         if (!isIsochronError(err)) throw err;
         const t = failureText(err);

@@ -82,7 +82,8 @@ export class SyncMonitor {
         name: n.link.name,
         role: n.role === 'sender' ? 'send' : 'rcv',
         link: remoteLink(n, io),
-        sync: n.collectSyncStats ? { probe: remoteProbe(n.link.client, err), threshold: n.syncThreshold } : null,
+        // Through the link, not its client of now: a sender's connection may be replaced mid-test (NodeLink.recover).
+        sync: n.collectSyncStats ? { probe: remoteProbe({ get: (mid) => n.link.client.get(mid) }, err), threshold: n.syncThreshold } : null,
         ...(receiver ? { pair: receiver.link.name } : {}),
       };
     });

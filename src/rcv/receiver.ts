@@ -109,6 +109,11 @@ export class Receiver {
     return this.#client;
   }
 
+  /** The served client has a test here (a packet count set, or a GET LOG on hold): it keeps its turn. */
+  holdsTest(): boolean {
+    return this.session.packetCount > 0 || this.session.timerArmed;
+  }
+
   /** A client's turn has come: serve it until it leaves; `done` is told when it has. */
   serve(socket: Socket, done: () => void): MgmtConnection {
     // A new client starts from a fresh receiver: C would hand it the previous

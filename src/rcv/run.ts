@@ -8,7 +8,8 @@ import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { DataPlane } from './data-plane.js';
 import { Receiver, type Output } from './receiver.js';
 import { prepareReceiver } from './startup.js';
-import { StatsServer, type ListenAddress } from './stats-server.js';
+import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from './stats-server.js';
+import { envMs } from '../daemon/limits.js';
 import type { ReceiveTaskConfig } from './task.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
@@ -92,11 +93,16 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     const ready = new Promise<void>((resolve) => {
       dataReady = resolve;
     });
-    server = await StatsServer.listen({ address: listenAddress(o), port: prep.statsPort }, (socket) => {
+    server = await StatsServer.listen({ address: listenAddress(o), port: prep.statsPort, idleYieldMs: envMs('ISOCHRON_RCV_IDLE_YIELD_MS', IDLE_YIELD_MS) }, (socket) => {
       void ready.then(() => {
         if (!socket.destroyed) rcv.serve(socket, () => server?.release(socket));
         else server?.release(socket);
       });
+    });
+    server.setYieldGuard({
+      holdsTest: () => rcv.holdsTest(),
+      yielded: (socket, idleMs) =>
+        out.stderr(`Closing the idle client ${socket.remoteAddress ?? '?'} port ${socket.remotePort ?? '?'} (no traffic for ${idleMs} ms, no test set up): another client is waiting\n`),
     });
     let failure: IsochronError | null = null;
     let failed: () => void = () => undefined;

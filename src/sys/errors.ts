@@ -26,10 +26,17 @@ export const NoSuchInterface = defineError(
   (ifname: string) => `interface ${ifname} not found: check the name with "ip link" (and the network namespace)`,
 );
 
+/** What is wrong with an interface name that does not fit IFNAMSIZ (one code for all three). */
+function ifnameProblem(ifname: string): string {
+  if (ifname === '') return 'is empty';
+  if (ifname.includes('\0')) return `${JSON.stringify(ifname)} contains a NUL byte`;
+  return `${JSON.stringify(ifname)} is longer than 15 bytes`;
+}
+
 export const InterfaceNameTooLong = defineError(
   'ISOCHRON_ERR_IFNAME_TOO_LONG',
   Errno.EINVAL,
-  (ifname: string) => `interface name ${JSON.stringify(ifname)} is longer than 15 bytes`,
+  (ifname: string) => `interface name ${ifnameProblem(ifname)}`,
 );
 
 export const NoPhc = defineError(
