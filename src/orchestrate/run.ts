@@ -23,8 +23,11 @@ import { clockTaiNs } from '../cli/values/clock.js';
 import { IsochronError, isIsochronError } from '../errors.js';
 import { isMgmtRemoteError, Mid, TestState } from '../mgmt/index.js';
 import { kernelTaiOffset } from '../sys/time.js';
+import { strerror, withErrno } from '../sys/errors.js';
+import { outputFileProblem } from '../dat/output-check.js';
 import { formatMac } from '../traffic/mgmt-sequence.js';
 import { formatNs } from '../traffic/schedule.js';
+import { countRcvRecords, countSendRecords, formatRunSummary } from '../traffic/run-summary.js';
 import { operBaseTimes, referenceSender } from './base-time.js';
 import {
   causedBy,
@@ -35,6 +38,7 @@ import {
   OrchNodeConfig,
   OrchNodeLost,
   OrchNodeStart,
+  OrchSaveFailed,
   OrchSyncLost,
   OrchTestFailed,
 } from './errors.js';
@@ -45,6 +49,7 @@ import { nodePlan, needsReceiverMac, receiverName, receiverSettings, senderSetti
 import { connectNode, type NodeLink } from './node-link.js';
 import { saveNodeLogs } from './output.js';
 import { SyncMonitor, type MonitoredNode } from './sync-monitor.js';
+import { WaitNotice } from '../syncmon/wait-notice.js';
 
 export interface OrchestrateIo {
   out(text: string): void;
@@ -72,6 +77,8 @@ export type PairStatus = 'active' | 'done' | 'failed';
 export interface PairOutcome {
   name: string;
   status: PairStatus;
+  /** Frame counts of the logs collected (null when none were). */
+  counts: Pair['counts'];
   /** The file written (resolved), when status is done and the pair has a receiver. */
   file: string | null;
   error: IsochronError | null;
@@ -97,6 +104,8 @@ interface Pair {
   file: string | null;
   destinationMac: Buffer | null;
   started: boolean;
+  /** Frame counts of the logs collected last (the end-of-run lines); null before any. */
+  counts: { sent: number; txTimestamped: number | null; received: number | null } | null;
   testState: TestState;
   operBaseTime: bigint;
   attempts: number;
@@ -126,13 +135,19 @@ class Run {
     this.nowTai = deps.nowTai ?? clockTaiNs;
     this.pairs = plans.map((plan) => ({
       plan, sender: null, receiver: null, status: 'active', error: null, file: null,
-      destinationMac: plan.send.destinationMac, started: false, testState: TestState.IDLE,
+      destinationMac: plan.send.destinationMac, started: false, counts: null, testState: TestState.IDLE,
       operBaseTime: plan.send.baseTime, attempts: 0,
     }));
   }
 
   get aborted(): boolean {
     return this.signal?.aborted ?? false;
+  }
+
+  /** The signal's name when the abort reason is one (the CLI aborts with it). */
+  get signalName(): string | null {
+    const r: unknown = this.signal?.reason;
+    return typeof r === 'string' ? r : null;
   }
 
   live(): Pair[] {
@@ -263,10 +278,12 @@ class Run {
 
   async waitUntilSynced(): Promise<void> {
     const mon = this.monitor!;
+    const notice = new WaitNotice((t) => this.io.err(t), 'before starting the senders');
     let toGo = mon.numChecks;
     for (;;) {
       if (this.aborted) return;
       if (await mon.check()) toGo--;
+      else notice.tick(mon.waitingFor());
       if (toGo <= 0) return;
       await this.sleep(Number(mon.initialIntervalNs / 1_000_000n));
     }
@@ -395,6 +412,8 @@ class Run {
     await this.step(p, async () => void (rcvLog = (await p.receiver!.client.getLog()).records),
       (err, d) => causedBy(OrchCollectFailed, err, 'receiver', p.receiver!.name, d));
     if (p.status !== 'active') return;
+    const sent = countSendRecords(sendLog, o.omitHwts);
+    p.counts = { sent: sent.sent, txTimestamped: o.timestamping ? sent.txTimestamped : null, received: countRcvRecords(rcvLog) };
     const file = resolvePath(this.cwd, o.outputFile);
     try {
       saveNodeLogs(p.plan.name, { ...o, outputFile: file }, sendLog, rcvLog);
@@ -455,7 +474,21 @@ class Run {
     }
   }
 
+  /** Each pair's .dat must be writable before its test starts (C finds out after it). */
+  checkOutputFiles(): void {
+    for (const p of this.live()) {
+      if (!p.plan.receiver) continue;
+      const file = resolvePath(this.cwd, p.plan.send.outputFile);
+      const problem = outputFileProblem(file);
+      if (problem) {
+        const detail = `${problem.what}: ${strerror(problem.errnum)} (checked before the test, nothing was sent)`;
+        this.fail(p, withErrno(OrchSaveFailed(p.plan.name, file, detail), problem.errnum));
+      }
+    }
+  }
+
   async run(): Promise<void> {
+    this.checkOutputFiles();
     await this.connect();
     await this.askReceivers();
     await this.configure();
@@ -482,7 +515,7 @@ class Run {
     }
     return {
       status,
-      pairs: this.pairs.map((p) => ({ name: p.plan.name, status: p.status, file: p.file, error: p.error })),
+      pairs: this.pairs.map((p) => ({ name: p.plan.name, status: p.status, counts: p.counts, file: p.file, error: p.error })),
     };
   }
 }
@@ -511,7 +544,26 @@ export async function orchestratePlans(plans: NodePlan[], deps: OrchestrateDeps 
     await run.close();
   }
   if (run.aborted) run.io.err(`${OrchInterrupted().message}\n`);
-  return run.result();
+  const result = run.result();
+  for (const p of result.pairs) run.io.err(pairSummary(p, run.aborted, run.signalName));
+  return result;
+}
+
+/** One end-of-run line per pair (src/traffic/run-summary.ts). */
+export function pairSummary(p: PairOutcome, aborted: boolean, signalName: string | null): string {
+  const status = p.error ? p.error.exitStatus : 0;
+  let reason: string | null = null;
+  if (p.error) reason = p.error.code === OrchInterrupted.code ? `interrupted by ${signalName ?? 'a stop request'}` : p.error.code;
+  else if (aborted) reason = null;
+  return formatRunSummary({
+    who: `orchestrate: node ${p.name}`,
+    sent: p.counts?.sent ?? null,
+    txTimestamped: p.counts ? p.counts.txTimestamped : null,
+    received: p.counts?.received ?? null,
+    file: p.file,
+    status,
+    reason,
+  });
 }
 
 /** Reads, parses and runs an orchestration file. */
@@ -529,7 +581,7 @@ export async function orchestrateFile(path: string, deps: OrchestrateDeps = {}):
 export async function runOrchestrate(options: OrchestrateOptions, deps: OrchestrateDeps = {}): Promise<number> {
   const io = deps.io ?? processIo;
   const ac = new AbortController();
-  const onSignal = (): void => ac.abort();
+  const onSignal = (sig: NodeJS.Signals): void => ac.abort(sig);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

@@ -5,7 +5,9 @@ import type { RcvOptions } from '../cli/options/rcv.js';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { interfaceFlags } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
+import { formatRunSummary } from '../traffic/run-summary.js';
 import { DataPlane } from './data-plane.js';
+import { RcvInterrupted } from './errors.js';
 import { Receiver, type Output } from './receiver.js';
 import { prepareReceiver } from './startup.js';
 import { StatsServer, type ListenAddress } from './stats-server.js';
@@ -50,6 +52,11 @@ function listenAddress(o: RcvOptions): ListenAddress | null {
   return { family: a.family, address: a.address, ...(a.device ? { device: a.device } : {}) };
 }
 
+/** The receiver's end-of-run line: frames it logged over its life; it writes no file. */
+function rcvSummary(rcv: Receiver, status: number, reason: string): string {
+  return formatRunSummary({ who: 'rcv', sent: null, txTimestamped: null, received: rcv.loggedTotal, file: null, status, reason });
+}
+
 export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promise<number> {
   const out = rt.out ?? processOutput;
   const signals = rt.stopSignal ? null : signalStop();
@@ -58,6 +65,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
   let server: StatsServer | null = null;
   let receiver: Receiver | null = null;
   let sysmonClose: (() => void) | null = null;
+  let receiverStarted = false;
   try {
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
     sysmonClose = prep.sysmon ? () => prep.sysmon?.close() : null;
@@ -121,18 +129,25 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     });
     rcv.attachDataPlane(plane);
     await plane.start();
+    receiverStarted = true;
     dataReady();
     rt.onReady?.({ statsPort: server.port });
-    await Promise.race([stopSignal, loopFailed]);
+    const stoppedBy = await Promise.race([stopSignal, loopFailed]);
     rcv.shutdown();
     await plane.close();
     plane = null;
     if (failure) throw failure;
     for (const line of rcv.exitLines()) out.stdout(line);
-    return 0;
+    // C exits 0 on a signal; we give the one status every verb uses for an interrupted run.
+    const by = typeof stoppedBy === 'string' ? stoppedBy : 'a stop request';
+    const status = RcvInterrupted(by).exitStatus;
+    out.stderr(rcvSummary(rcv, status, `interrupted by ${by}`));
+    return status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     out.stderr(`${err.message}\n`);
+    // Once the receiver ran, its end says what it got.
+    if (receiver && plane === null && receiverStarted) out.stderr(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;
   } finally {
     signals?.dispose();

@@ -121,3 +121,35 @@ export const SendInterrupted = defineError(
   -4,
   () => 'Failed to check sync status: Interrupted system call',
 );
+
+/** SIGINT/SIGTERM once the test ran: what was collected is saved, and the status says it was cut short. */
+export const SendStopped = defineError(
+  'ISOCHRON_ERR_SEND_STOPPED',
+  Errno.EINTR,
+  (signal: string) => `Interrupted by ${signal}: the test was stopped; what was collected is saved`,
+);
+
+/** C prints "Timed out waiting for TX timestamps" and exits 0; we exit non-zero with a hint. */
+export const SendTxTimestampsMissing = defineError(
+  'ISOCHRON_ERR_SEND_TX_TIMESTAMPS_MISSING',
+  Errno.ETIMEDOUT,
+  (missing: number, sent: number) =>
+    `${missing} of ${sent} frames sent have no complete TX timestamp: their latencies are not measured ` +
+    '(the kernel or the NIC did not report them within 2 s; with a software timestamp this usually means the frames never left)',
+);
+
+/** Every frame lost: a run with nothing to report is not a success. */
+export const SendNothingReceived = defineError(
+  'ISOCHRON_ERR_SEND_NOTHING_RECEIVED',
+  Errno.ENODATA,
+  (sent: number) =>
+    `None of the ${sent} frames sent reached the receiver (wrong interface, destination MAC or --etype on either side, ` +
+    'a VLAN, or something dropping them on the way?)',
+);
+
+/** --output-file cannot be written: found before anything is sent, not after the test. */
+export const SendOutputFile = defineError(
+  'ISOCHRON_ERR_SEND_OUTPUT_FILE',
+  Errno.ENOENT,
+  (path: string, detail: string) => `Cannot write the output file ${path}: ${detail} (checked before the test, nothing was sent)`,
+);
