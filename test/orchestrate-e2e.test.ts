@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDatFile } from '../src/dat/reader.js';
-import { cliIn, MAC_B, MGMT, startDaemon, startRcv, tmpDir, topology } from './orchestrate-support.js';
+import { cliIn, MAC_B, MGMT, splitSummary, startDaemon, startRcv, tmpDir, topology } from './orchestrate-support.js';
 
 const FLAGS_OMIT_SYNC_DO_TS_OMIT_HWTS = 0x23;
 
@@ -83,7 +83,7 @@ for (const variant of [
     const res = await cliIn(topo.nsO, ['orchestrate', '-F', file]);
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, STDOUT('sender_a'));
-    assert.match(res.stderr, /^Using the kernel UTC-TAI offset which is -?\d+\n$/);
+    assert.match(res.stderr, new RegExp(`^Using the kernel UTC-TAI offset which is -?\\d+\\nisochron orchestrate: node sender_a: 500 sent, 500 TX-timestamped, 500 received, 0 lost, file ${out}; exit 0\\n$`));
     checkDat(out, 500);
     await reportReadsBack(topo.nsO, out, 500);
   });
@@ -132,7 +132,10 @@ test('a daemon killed mid-test is reported by name; the other pair still gets it
   const res = await run;
   assert.notEqual(res.status, 0, 'a failed node makes the run fail');
   assert.match(res.stderr, /node doomed\b.*management connection lost/, res.stderr);
-  assert.doesNotMatch(res.stderr, /survivor/);
+  const { c, summary } = splitSummary(res.stderr);
+  assert.doesNotMatch(c, /survivor/);
+  assert.match(summary[0], /^isochron orchestrate: node doomed: .*; exit [1-9]\d* \(ISOCHRON_ERR_ORCH_NODE_LOST\)$/);
+  assert.equal(summary[1], `isochron orchestrate: node survivor: 300 sent, 300 TX-timestamped, 300 received, 0 lost, file ${outSurvivor}; exit 0`);
   assert.equal(existsSync(outDoomed), false);
   checkDat(outSurvivor, 300);
 });

@@ -5,7 +5,7 @@
 //   Driver not capable of SOF_TIMESTAMPING_TX_HARDWARE, continuing anyway
 //   ioctl SIOCSHWTSTAMP failed: Operation not supported      (exit 161)
 // The socket stays owned by the main thread; the loop workers get its fd.
-import { CLOCK_TAI, SOF_TIMESTAMPING } from '../sys/constants.js';
+import { CLOCK_TAI, SO_RCVBUF, SO_RCVBUFFORCE, SOF_TIMESTAMPING, SOL_SOCKET } from '../sys/constants.js';
 import { isIsochronError } from '../errors.js';
 import { strerror, withErrno } from '../sys/errors.js';
 import { ifNameToIndex, interfaceMac } from '../sys/iface.js';
@@ -107,4 +107,27 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: SendIo, dev
     }
   }
   socket.setTimestamping(timestampingFlags({ hardware: !plan.omitHwts }));
+  enlargeErrorQueue(socket);
+}
+
+/**
+ * TX timestamps wait in the socket's error queue, charged to its receive
+ * buffer: with the default (rmem_default, ~200 KB: about 80 frames' two
+ * stamps) a timestamp thread held off the CPU for ~100 ms on a busy machine
+ * made the kernel drop stamps, and the run ended with "Timed out waiting for
+ * TX timestamps" (measured in the e2e test under load). Seconds of backlog
+ * cost a few MB; best effort (SO_RCVBUFFORCE needs CAP_NET_ADMIN, SO_RCVBUF
+ * is capped by rmem_max).
+ */
+export const TX_ERRQUEUE_BYTES = 16 << 20;
+
+function enlargeErrorQueue(socket: DgramSocket): void {
+  for (const opt of [SO_RCVBUFFORCE, SO_RCVBUF]) {
+    try {
+      socket.setInt(SOL_SOCKET, opt, TX_ERRQUEUE_BYTES);
+      return;
+    } catch {
+      // try the next, else keep the default
+    }
+  }
 }

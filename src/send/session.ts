@@ -61,6 +61,9 @@ export class StopSignal {
   /** Resolves after `ms` or at the stop, whichever is first (and when `also` settles). */
   sleep(ms: number, also?: Promise<unknown>): Promise<void> {
     return new Promise((resolve) => {
+      // Already stopped (the signal came while the caller awaited something
+      // else): on() would call done before `off` exists.
+      if (this.stopped) return resolve();
       const timer = setTimeout(done, ms);
       const off = this.on(done);
       void also?.then(done, done);
@@ -129,6 +132,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     }
     data = SenderData.open(plan, dmac ?? ZERO_MAC, io, ctx.dev ?? kernelIoctl);
     tally.opened = true;
+    tally.txTimestamped = plan.timestamps ? 0 : null;
     // No mlockall, unlike C: V8 flips page permissions of its code space at
     // run time, and mprotect on locked pages fails, which V8 treats as fatal
     // ("Check failed" in OS::SetPermissions: measured with MCL_CURRENT and

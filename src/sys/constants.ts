@@ -29,6 +29,7 @@ export const SOL_PACKET = 263;
 export const SO_REUSEADDR = 2;
 export const SO_ERROR = 4;
 export const SO_RCVBUF = 8;
+export const SO_RCVBUFFORCE = 33;
 export const SO_PRIORITY = 12;
 export const SO_BINDTODEVICE = 25;
 /** SO_TIMESTAMPING_OLD: the variant with `struct timespec` on 64-bit time_t ABIs. */
