@@ -139,7 +139,13 @@ test('send --no-ts --num-frames 0 runs until SIGTERM, then stops cleanly, saves 
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
   const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   t.after(() => child.kill('SIGKILL'));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Signalled once it sends: a signal before node installed its handlers
+  // (a slow start on a busy machine) would just kill it.
+  for (const deadline = Date.now() + 20_000; !/Cycle time:/.test(err); ) {
+    assert.ok(Date.now() < deadline && child.exitCode === null, `never started: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 500));
   // `ip netns exec` passes the signal on to node.
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

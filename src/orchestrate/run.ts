@@ -28,6 +28,8 @@ import { outputFileProblem } from '../dat/output-check.js';
 import { formatMac } from '../traffic/mgmt-sequence.js';
 import { formatNs } from '../traffic/schedule.js';
 import { countRcvRecords, countSendRecords, formatRunSummary } from '../traffic/run-summary.js';
+import { RCV_RECORD_SIZE } from '../dat/layout.js';
+import { RCV_DATA_TIMEOUT_MS } from '../traffic/rcv-session.js';
 import { operBaseTimes, referenceSender } from './base-time.js';
 import {
   causedBy,
@@ -70,6 +72,25 @@ export interface OrchestrateDeps {
   minPollMs?: number;
   nowTai?: () => bigint;
   kernelUtcTaiOffset?: () => number;
+  /** Told of signals after the first (the CLI's handler), to skip waiting for receivers. */
+  again?: SecondSignal;
+}
+
+/** Set by a second SIGINT/SIGTERM; waiters are told once. */
+export class SecondSignal {
+  skip = false;
+  #waiters = new Set<() => void>();
+
+  trigger(): void {
+    this.skip = true;
+    for (const w of this.#waiters) w();
+    this.#waiters.clear();
+  }
+
+  wait(fn: () => void): void {
+    if (this.skip) fn();
+    else this.#waiters.add(fn);
+  }
 }
 
 export type PairStatus = 'active' | 'done' | 'failed';
@@ -123,6 +144,8 @@ class Run {
   readonly nowTai: () => bigint;
   readonly pairs: Pair[];
   monitor: SyncMonitor | null = null;
+  /** A second signal while the receivers' logs are awaited after the first. */
+  readonly again: SecondSignal;
   lastInvalid = new Map<Pair, { why: Invalid; detail: string }>();
 
   constructor(plans: NodePlan[], deps: OrchestrateDeps) {
@@ -133,6 +156,7 @@ class Run {
     this.cwd = deps.cwd ?? process.cwd();
     this.minPollMs = deps.minPollMs ?? 10;
     this.nowTai = deps.nowTai ?? clockTaiNs;
+    this.again = deps.again ?? new SecondSignal();
     this.pairs = plans.map((plan) => ({
       plan, sender: null, receiver: null, status: 'active', error: null, file: null,
       destinationMac: plan.send.destinationMac, started: false, counts: null, testState: TestState.IDLE,
@@ -426,6 +450,49 @@ class Run {
     p.status = 'done';
   }
 
+  /**
+   * After SIGINT/SIGTERM mid-test: each sender's log as it stands (our
+   * daemon and C's drop it when the test is stopped), then every sender
+   * stopped, then each receiver's log and the pair's .dat, partial. A
+   * receiver answers up to 5 s after the last frame it got; that wait is
+   * announced, and a second signal (`again`) skips it: the file then keeps
+   * the sender's half only. The pairs still end as interrupted.
+   */
+  async saveInterrupted(started: Pair[]): Promise<void> {
+    const withRcv = started.filter((p) => p.status === 'active' && p.receiver && p.sender && !p.sender.client.closed);
+    const sendLogs = new Map<Pair, Uint8Array>();
+    for (const p of withRcv) {
+      try {
+        sendLogs.set(p, (await p.sender!.client.getLog()).records);
+      } catch (err) {
+        if (!isIsochronError(err)) throw err;
+        this.io.err(`Interrupted: no log from node ${p.plan.name}: ${failureText(err).detail}\n`);
+      }
+    }
+    await this.stop(started);
+    if (sendLogs.size === 0) return;
+    this.io.err(`Interrupted: collecting the receivers' logs (a receiver answers up to ${RCV_DATA_TIMEOUT_MS / 1000} s after the last frame it got); interrupt again to save without them\n`);
+    for (const [p, sendLog] of sendLogs) {
+      const o = p.plan.send;
+      let rcvLog: Uint8Array | null = null;
+      if (!this.again.skip) {
+        const skipped = new Promise<null>((resolve) => this.again.wait(() => resolve(null)));
+        rcvLog = await Promise.race([p.receiver!.client.getLog().then((r) => r.records, () => null), skipped]);
+      }
+      const rcv = rcvLog ?? new Uint8Array(Number(BigInt.asUintN(32, o.numFrames)) * RCV_RECORD_SIZE);
+      const sent = countSendRecords(sendLog, o.omitHwts);
+      p.counts = { sent: sent.sent, txTimestamped: o.timestamping ? sent.txTimestamped : null, received: rcvLog ? countRcvRecords(rcvLog) : null };
+      const file = resolvePath(this.cwd, o.outputFile);
+      try {
+        saveNodeLogs(p.plan.name, { ...o, outputFile: file }, sendLog, rcv);
+        p.file = file;
+      } catch (err) {
+        if (!isIsochronError(err)) throw err;
+        this.io.err(`${err.message}\n`);
+      }
+    }
+  }
+
   async stop(started: Pair[]): Promise<void> {
     for (const p of this.pairs.slice().reverse()) {
       if (!started.includes(p) || !p.sender || p.sender.client.closed) continue;
@@ -456,10 +523,14 @@ class Run {
     const syncOk = await this.monitorTest(started);
     const valid: Pair[] = [];
     for (const p of started) if (p.status === 'active' && (await this.validate(p))) valid.push(p);
-    if (syncOk && !this.aborted) {
+    if (this.aborted) {
+      await this.saveInterrupted(started);
+      return;
+    }
+    if (syncOk) {
       for (const p of this.receiversInOrder()) if (valid.includes(p)) await this.collect(p);
       for (const p of valid) if (p.status === 'active') await this.collect(p); // senders without receiver
-    } else if (!this.aborted) {
+    } else {
       for (const p of started) if (p.status === 'active' && !this.lastInvalid.has(p)) this.lastInvalid.set(p, { why: 'sync', detail: '' });
     }
     await this.stop(started);
@@ -581,11 +652,15 @@ export async function orchestrateFile(path: string, deps: OrchestrateDeps = {}):
 export async function runOrchestrate(options: OrchestrateOptions, deps: OrchestrateDeps = {}): Promise<number> {
   const io = deps.io ?? processIo;
   const ac = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => ac.abort(sig);
+  const again = deps.again ?? new SecondSignal();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (ac.signal.aborted) again.trigger();
+    else ac.abort(sig);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const res = await orchestrateFile(options.inputFile, { ...deps, io, signal: deps.signal ?? ac.signal });
+    const res = await orchestrateFile(options.inputFile, { ...deps, io, again, signal: deps.signal ?? ac.signal });
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
