@@ -211,6 +211,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 test('send on an interface without carrier says what it waits for every few seconds, and SIGINT stops it', async (t) => {
   const pair = await vethPair(t);
   ipIn(pair.nsB, ['ip', 'link', 'set', 'vxb', 'down']); // vxa stays up, without carrier
+  // The carrier change reaches vxa asynchronously (linkwatch).
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const r = spawnSync('ip', ['-n', pair.nsA, 'link', 'show', 'vxa'], { encoding: 'utf8', timeout: 5000 });
+    if (r.stdout.includes('NO-CARRIER')) break;
+    assert.ok(Date.now() < deadline, `vxa still has carrier: ${r.stdout}`);
+    await new Promise((r2) => setTimeout(r2, 50));
+  }
   const s = runIn(t, pair.nsA, [...SEND, '-i', 'vxa', '--dmac', '02:00:00:00:0b:02', '--cycle-time', '0.001', '--num-frames', '10']);
   const notice = /^Still waiting before the test \(\d+ s so far\): no carrier on vxa \(link is up, no carrier: is the cable or the peer .* connected and up\?\)$/m;
   // Due after 5 s; a generous bound for a loaded machine.
@@ -220,4 +227,38 @@ test('send on an interface without carrier says what it waits for every few seco
   assert.equal(e.status, EINTR_STATUS, s.stderr());
   assert.match(s.stderr(), /^Failed to check sync status: Interrupted system call$/m, "C's line for a stopped sync wait");
   assert.equal(lastLine(s.stderr()), 'isochron send: 0 sent, 0 TX-timestamped, received unknown, no file written; exit 252 (interrupted by SIGINT)');
+});
+
+test('rcv on an interface without carrier says so every few seconds, and SIGINT stops it', async (t) => {
+  const pair = await vethPair(t);
+  ipIn(pair.nsA, ['ip', 'link', 'set', 'vxa', 'down']); // vxb stays up, without carrier
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const r = spawnSync('ip', ['-n', pair.nsB, 'link', 'show', 'vxb'], { encoding: 'utf8', timeout: 5000 });
+    if (r.stdout.includes('NO-CARRIER')) break;
+    assert.ok(Date.now() < deadline, `vxb still has carrier: ${r.stdout}`);
+    await new Promise((r2) => setTimeout(r2, 50));
+  }
+  const rcv = await startReceiver(t, pair.nsB, ['-i', 'vxb', '--omit-hwts', '--quiet', '--stats-port', '5000']);
+  const notice = /^Still waiting for frames \(\d+ s so far\): no carrier on vxb \(link is up, no carrier: is the cable or the peer .* connected and up\?\)$/m;
+  for (const deadline = Date.now() + 20_000; !notice.test(rcv.stderr()); ) {
+    assert.ok(Date.now() < deadline && rcv.child.exitCode === null, `no notice: ${rcv.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  rcv.child.kill('SIGINT');
+  assert.equal(await rcv.exited, EINTR_STATUS, rcv.stderr());
+  assert.equal(lastLine(rcv.stderr()), 'isochron rcv: 0 received, no file written; exit 252 (interrupted by SIGINT)');
+});
+
+test('send without --client whose link goes down mid-test repeats (as C), waits saying why, and SIGINT ends it with 252', async (t) => {
+  const pair = await vethPair(t);
+  const s = runIn(t, pair.nsA, [...SEND, '-i', 'vxa', '--dmac', '02:00:00:00:0b:02', '--cycle-time', '0.01', '--num-frames', '3000']);
+  await s.waitFor(/Cycle time:/, 20_000);
+  ipIn(pair.nsB, ['ip', 'link', 'set', 'vxb', 'down']);
+  // Before: "repeating", then exit 0 with nothing measured.
+  await s.waitFor(/^Sync lost during the test, repeating$/m, 15_000);
+  await s.waitFor(/^Still waiting before the test \(\d+ s so far\): no carrier on vxa/m, 20_000);
+  s.child.kill('SIGINT');
+  const e = await s.exited;
+  assert.equal(e.status, EINTR_STATUS, s.stderr());
+  assert.match(lastLine(s.stderr()), /^isochron send: 0 sent, 0 TX-timestamped, received unknown, no file written; exit 252 \(interrupted by SIGINT\)$/);
 });

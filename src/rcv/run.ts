@@ -6,6 +6,7 @@ import { isIsochronError, type IsochronError } from '../errors.js';
 import { interfaceFlags } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { formatRunSummary } from '../traffic/run-summary.js';
+import { WaitNotice } from '../syncmon/wait-notice.js';
 import { DataPlane } from './data-plane.js';
 import { RcvInterrupted } from './errors.js';
 import { Receiver, type Output } from './receiver.js';
@@ -50,6 +51,34 @@ function listenAddress(o: RcvOptions): ListenAddress | null {
   const a = o.statsAddress;
   if (!a) return null;
   return { family: a.family, address: a.address, ...(a.device ? { device: a.device } : {}) };
+}
+
+/** How often the receiver looks at its link while it runs. */
+const CARRIER_POLL_MS = 1000;
+
+/**
+ * A receiver on a link without carrier gets nothing, silently: it says so
+ * every WAIT_NOTICE_INTERVAL_MS while the link is not running (C prints
+ * nothing). Reading the flags is one ioctl a second.
+ */
+function watchCarrier(ifname: string, err: (line: string) => void): { stop(): void } {
+  let notice: WaitNotice | null = null;
+  const timer = setInterval(() => {
+    let flags;
+    try {
+      flags = interfaceFlags(ifname);
+    } catch {
+      return; // gone or renamed: the data plane reports what matters
+    }
+    if (flags.running) {
+      notice = null;
+      return;
+    }
+    notice ??= new WaitNotice(err, 'for frames');
+    notice.tick([flags.up ? `no carrier on ${ifname} (link is up, no carrier: is the cable or the peer (veth peer, switch port) connected and up?)` : `interface ${ifname} is down`]);
+  }, CARRIER_POLL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The receiver's end-of-run line: frames it logged over its life; it writes no file. */
@@ -132,7 +161,13 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     receiverStarted = true;
     dataReady();
     rt.onReady?.({ statsPort: server.port });
-    const stoppedBy = await Promise.race([stopSignal, loopFailed]);
+    const carrier = watchCarrier(o.interface, (line) => out.stderr(line));
+    let stoppedBy: unknown;
+    try {
+      stoppedBy = await Promise.race([stopSignal, loopFailed]);
+    } finally {
+      carrier.stop();
+    }
     rcv.shutdown();
     await plane.close();
     plane = null;

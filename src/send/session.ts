@@ -131,8 +131,8 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       io.out(`Destination MAC address is ${formatMac(dmac)}\n`);
     }
     data = SenderData.open(plan, dmac ?? ZERO_MAC, io, ctx.dev ?? kernelIoctl);
-    tally.opened = true;
-    tally.txTimestamped = plan.timestamps ? 0 : null;
+    // A repeated session starts from nothing: the summary is the last session's.
+    Object.assign(tally, emptyTally(), { opened: true, txTimestamped: plan.timestamps ? 0 : null });
     // No mlockall, unlike C: V8 flips page permissions of its code space at
     // run time, and mprotect on locked pages fails, which V8 treats as fatal
     // ("Check failed" in OS::SetPermissions: measured with MCL_CURRENT and
@@ -164,6 +164,9 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     tally.file = null;
 
     if (!link) {
+      // C repeats a session whose sync was lost with or without a receiver;
+      // ending here said "repeating" and exited 0 with nothing measured.
+      if (verdict.kind === 'sync-lost') return { kind: 'repeat' };
       if (!plan.quiet) io.out(log.printLines().join(''));
       return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null };
     }
