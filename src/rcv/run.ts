@@ -1,6 +1,7 @@
 // `isochron rcv`: start-up checks, the stats server, the receive loop in its
-// worker thread, and a clean stop on SIGINT/SIGTERM (C exits 0 after a
-// signal), printing what is left in the log unless --quiet.
+// worker thread, and a clean stop on SIGINT/SIGTERM, printing what is left
+// in the log unless --quiet, then the end-of-run line; exit 252 (C exits 0
+// after a signal; every verb of ours gives an interrupted run 252).
 import type { RcvOptions } from '../cli/options/rcv.js';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { interfaceFlags } from '../sys/iface.js';

@@ -2,7 +2,9 @@
 // offset like C (from ptp4l unless --omit-sync, see src/syncmon), then runs
 // sessions until one keeps sync (C repeats a session whose sync monitor
 // failed, on a fresh connection). SIGINT/SIGTERM stop the sender
-// cleanly: the session still ends normally, collects and saves.
+// cleanly: the session still ends normally, collects and saves, and the
+// run exits 252. The end-of-run line and the statuses: endOfSend below,
+// docs/cli.md "How a run ends".
 import type { SendOptions } from '../cli/options/send.js';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { formatRunSummary } from '../traffic/run-summary.js';
