@@ -158,7 +158,8 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     }
     const errors = reportLoops(result, log, plan, io);
     tally.sent = result.sent;
-    tally.txTimestamped = plan.timestamps ? log.timestamped : null;
+    // A frame sendmsg refused may still have been stamped (SCHED, before a qdisc drop).
+    tally.txTimestamped = plan.timestamps ? Math.min(log.timestamped, result.sent) : null;
     tally.txTimedOut = result.txTimedOut;
     tally.received = null;
     tally.file = null;
