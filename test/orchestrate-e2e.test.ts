@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDatFile } from '../src/dat/reader.js';
-import { cliIn, MAC_B, MGMT, startDaemon, startRcv, tmpDir, topology } from './orchestrate-support.js';
+import { spawnIn } from './helpers/netns.js';
+import { cliEntry } from './helpers/paths.js';
+import { cliIn, MAC_B, MGMT, splitSummary, startDaemon, startRcv, tmpDir, topology } from './orchestrate-support.js';
 
 const FLAGS_OMIT_SYNC_DO_TS_OMIT_HWTS = 0x23;
 
@@ -83,7 +85,7 @@ for (const variant of [
     const res = await cliIn(topo.nsO, ['orchestrate', '-F', file]);
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, STDOUT('sender_a'));
-    assert.match(res.stderr, /^Using the kernel UTC-TAI offset which is -?\d+\n$/);
+    assert.match(res.stderr, new RegExp(`^Using the kernel UTC-TAI offset which is -?\\d+\\nisochron orchestrate: node sender_a: \\d+ sent, \\d+ TX-timestamped, \\d+ received, \\d+ lost, file ${out}; exit 0\\n$`));
     checkDat(out, 500);
     await reportReadsBack(topo.nsO, out, 500);
   });
@@ -132,7 +134,51 @@ test('a daemon killed mid-test is reported by name; the other pair still gets it
   const res = await run;
   assert.notEqual(res.status, 0, 'a failed node makes the run fail');
   assert.match(res.stderr, /node doomed\b.*management connection lost/, res.stderr);
-  assert.doesNotMatch(res.stderr, /survivor/);
+  const { c, summary } = splitSummary(res.stderr);
+  assert.doesNotMatch(c, /survivor/);
+  assert.match(summary[0], /^isochron orchestrate: node doomed: .*; exit [1-9]\d* \(ISOCHRON_ERR_ORCH_NODE_LOST\)$/);
+  assert.equal(summary[1], `isochron orchestrate: node survivor: 300 sent, 300 TX-timestamped, 300 received, 0 lost, file ${outSurvivor}; exit 0`);
   assert.equal(existsSync(outDoomed), false);
   checkDat(outSurvivor, 300);
 });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`orchestrate: ${signal} mid-test stops the sender, saves the partial .dat and exits 252`, async (t) => {
+    const topo = await topology(t);
+    const dir = tmpDir(t);
+    await startDaemon(t, topo.nsA, dir, 5040);
+    await startRcv(t, topo.nsB, 'vxb', 5029);
+    const out = join(dir, 'cut.dat');
+    const file = iniFile(dir, `[sender_a]\nhost = ${MGMT.daemon4}\nport = 5040\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5029, iface: 'vxa', frames: 20000, out })}\n`);
+    const child = spawnIn(topo.nsO, process.execPath, [cliEntry, 'orchestrate', '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    t.after(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    const deadline = Date.now() + 30_000;
+    while (!/^Node sender_a: base time/m.test(stdout)) {
+      assert.ok(child.exitCode === null && Date.now() < deadline, `the test never started: ${stdout}${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill(signal);
+    const status = await exited;
+    assert.equal(status, 252, stderr);
+    assert.match(stderr, /^Interrupted: collecting the receivers' logs/m);
+    const { summary } = splitSummary(stderr);
+    const m = new RegExp(`^isochron orchestrate: node sender_a: (\\d+) sent, (\\d+) TX-timestamped, (\\d+) received, \\d+ lost, file ${out}; exit 252 \\(interrupted by ${signal}\\)$`).exec(summary[0] ?? '');
+    assert.ok(m, stderr);
+    const sent = Number(m[1]);
+    assert.ok(sent > 0 && sent < 20000, `cut mid-test after ${sent} frames`);
+    const { send, rcv } = readDatFile(out);
+    assert.equal(send.filter((r) => r.seqid !== 0).length, sent);
+    assert.ok(rcv.filter((r) => r.seqid !== 0).length >= sent - 5, 'the receiver half is there');
+    const rep = await cliIn(topo.nsO, ['report', '--summary', '--input-file', out]);
+    assert.equal(rep.status, 0, rep.stderr);
+  });
+}

@@ -219,3 +219,14 @@ export function genericAnswer(o: GenericOptions): Answer {
     }
   };
 }
+
+/**
+ * stderr without the end-of-run lines (one per pair, always last, after
+ * every C line): what a C orchestrator would have printed, and those lines.
+ */
+export function splitSummary(stderr: string): { c: string; summary: string[] } {
+  const lines = stderr.split(/(?<=\n)/);
+  let i = lines.length;
+  while (i > 0 && lines[i - 1].startsWith('isochron orchestrate: node ')) i--;
+  return { c: lines.slice(0, i).join(''), summary: lines.slice(i).map((l) => l.trimEnd()) };
+}

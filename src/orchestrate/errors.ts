@@ -199,7 +199,7 @@ export const OrchSaveFailed = defineError(
 export const OrchInterrupted = defineError(
   'ISOCHRON_ERR_ORCH_INTERRUPTED',
   Errno.EINTR,
-  () => 'Interrupted by a signal: senders stopped, no further logs collected',
+  () => 'Interrupted by a signal: senders stopped; the logs collected by then are saved',
 );
 
 export const OrchInputUnreadable = defineError(

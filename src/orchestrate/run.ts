@@ -28,8 +28,13 @@ import { clockTaiNs } from '../cli/values/clock.js';
 import { IsochronError, isIsochronError } from '../errors.js';
 import { isMgmtRemoteError, MgmtDisconnected, Mid, TestState } from '../mgmt/index.js';
 import { kernelTaiOffset } from '../sys/time.js';
+import { strerror, withErrno } from '../sys/errors.js';
+import { outputFileProblem } from '../dat/output-check.js';
 import { formatMac } from '../traffic/mgmt-sequence.js';
 import { formatNs } from '../traffic/schedule.js';
+import { countRcvRecords, countSendRecords, formatRunSummary } from '../traffic/run-summary.js';
+import { RCV_RECORD_SIZE } from '../dat/layout.js';
+import { RCV_DATA_TIMEOUT_MS } from '../traffic/rcv-session.js';
 import { operBaseTimes, referenceSender } from './base-time.js';
 import {
   causedBy,
@@ -40,6 +45,7 @@ import {
   OrchNodeConfig,
   OrchNodeLost,
   OrchNodeStart,
+  OrchSaveFailed,
   OrchSyncLost,
   OrchTestFailed,
 } from './errors.js';
@@ -50,6 +56,7 @@ import { nodePlan, needsReceiverMac, receiverName, receiverSettings, senderSetti
 import { connectNode, isConnectionLost, type NodeLink } from './node-link.js';
 import { saveNodeLogs } from './output.js';
 import { SyncMonitor, type MonitoredNode } from './sync-monitor.js';
+import { WaitNotice } from '../syncmon/wait-notice.js';
 
 export interface OrchestrateIo {
   out(text: string): void;
@@ -70,6 +77,25 @@ export interface OrchestrateDeps {
   minPollMs?: number;
   nowTai?: () => bigint;
   kernelUtcTaiOffset?: () => number;
+  /** Told of signals after the first (the CLI's handler), to skip waiting for receivers. */
+  again?: SecondSignal;
+}
+
+/** Set by a second SIGINT/SIGTERM; waiters are told once. */
+export class SecondSignal {
+  skip = false;
+  #waiters = new Set<() => void>();
+
+  trigger(): void {
+    this.skip = true;
+    for (const w of this.#waiters) w();
+    this.#waiters.clear();
+  }
+
+  wait(fn: () => void): void {
+    if (this.skip) fn();
+    else this.#waiters.add(fn);
+  }
 }
 
 export type PairStatus = 'active' | 'done' | 'failed';
@@ -77,6 +103,8 @@ export type PairStatus = 'active' | 'done' | 'failed';
 export interface PairOutcome {
   name: string;
   status: PairStatus;
+  /** Frame counts of the logs collected (null when none were). */
+  counts: Pair['counts'];
   /** The file written (resolved), when status is done and the pair has a receiver. */
   file: string | null;
   error: IsochronError | null;
@@ -102,6 +130,8 @@ interface Pair {
   file: string | null;
   destinationMac: Buffer | null;
   started: boolean;
+  /** Frame counts of the logs collected last (the end-of-run lines); null before any. */
+  counts: { sent: number; txTimestamped: number | null; received: number | null } | null;
   testState: TestState;
   operBaseTime: bigint;
   attempts: number;
@@ -124,6 +154,8 @@ class Run {
   readonly nowTai: () => bigint;
   readonly pairs: Pair[];
   monitor: SyncMonitor | null = null;
+  /** A second signal while the receivers' logs are awaited after the first. */
+  readonly again: SecondSignal;
   lastInvalid = new Map<Pair, { why: Invalid; detail: string }>();
 
   constructor(plans: NodePlan[], deps: OrchestrateDeps) {
@@ -134,15 +166,22 @@ class Run {
     this.cwd = deps.cwd ?? process.cwd();
     this.minPollMs = deps.minPollMs ?? 10;
     this.nowTai = deps.nowTai ?? clockTaiNs;
+    this.again = deps.again ?? new SecondSignal();
     this.pairs = plans.map((plan) => ({
       plan, sender: null, receiver: null, status: 'active', error: null, file: null,
-      destinationMac: plan.send.destinationMac, started: false, testState: TestState.IDLE,
+      destinationMac: plan.send.destinationMac, started: false, counts: null, testState: TestState.IDLE,
       operBaseTime: plan.send.baseTime, attempts: 0, recoveries: 0,
     }));
   }
 
   get aborted(): boolean {
     return this.signal?.aborted ?? false;
+  }
+
+  /** The signal's name when the abort reason is one (the CLI aborts with it). */
+  get signalName(): string | null {
+    const r: unknown = this.signal?.reason;
+    return typeof r === 'string' ? r : null;
   }
 
   live(): Pair[] {
@@ -299,10 +338,12 @@ class Run {
 
   async waitUntilSynced(): Promise<void> {
     const mon = this.monitor!;
+    const notice = new WaitNotice((t) => this.io.err(t), 'before starting the senders');
     let toGo = mon.numChecks;
     for (;;) {
       if (this.aborted) return;
       if (await mon.check()) toGo--;
+      else notice.tick(mon.waitingFor());
       if (toGo <= 0) return;
       await this.sleep(Number(mon.initialIntervalNs / 1_000_000n));
     }
@@ -431,6 +472,8 @@ class Run {
     await this.step(p, async () => void (rcvLog = (await p.receiver!.client.getLog()).records),
       (err, d) => causedBy(OrchCollectFailed, err, 'receiver', p.receiver!.name, d));
     if (p.status !== 'active') return;
+    const sent = countSendRecords(sendLog, o.omitHwts);
+    p.counts = { sent: sent.sent, txTimestamped: o.timestamping ? sent.txTimestamped : null, received: countRcvRecords(rcvLog) };
     const file = resolvePath(this.cwd, o.outputFile);
     try {
       saveNodeLogs(p.plan.name, { ...o, outputFile: file }, sendLog, rcvLog);
@@ -441,6 +484,49 @@ class Run {
     }
     p.file = file;
     p.status = 'done';
+  }
+
+  /**
+   * After SIGINT/SIGTERM mid-test: each sender's log as it stands (our
+   * daemon and C's drop it when the test is stopped), then every sender
+   * stopped, then each receiver's log and the pair's .dat, partial. A
+   * receiver answers up to 5 s after the last frame it got; that wait is
+   * announced, and a second signal (`again`) skips it: the file then keeps
+   * the sender's half only. The pairs still end as interrupted.
+   */
+  async saveInterrupted(started: Pair[]): Promise<void> {
+    const withRcv = started.filter((p) => p.status === 'active' && p.receiver && p.sender && !p.sender.client.closed);
+    const sendLogs = new Map<Pair, Uint8Array>();
+    for (const p of withRcv) {
+      try {
+        sendLogs.set(p, (await p.sender!.client.getLog()).records);
+      } catch (err) {
+        if (!isIsochronError(err)) throw err;
+        this.io.err(`Interrupted: no log from node ${p.plan.name}: ${failureText(err).detail}\n`);
+      }
+    }
+    await this.stop(started);
+    if (sendLogs.size === 0) return;
+    this.io.err(`Interrupted: collecting the receivers' logs (a receiver answers up to ${RCV_DATA_TIMEOUT_MS / 1000} s after the last frame it got); interrupt again to save without them\n`);
+    for (const [p, sendLog] of sendLogs) {
+      const o = p.plan.send;
+      let rcvLog: Uint8Array | null = null;
+      if (!this.again.skip) {
+        const skipped = new Promise<null>((resolve) => this.again.wait(() => resolve(null)));
+        rcvLog = await Promise.race([p.receiver!.client.getLog().then((r) => r.records, () => null), skipped]);
+      }
+      const rcv = rcvLog ?? new Uint8Array(Number(BigInt.asUintN(32, o.numFrames)) * RCV_RECORD_SIZE);
+      const sent = countSendRecords(sendLog, o.omitHwts);
+      p.counts = { sent: sent.sent, txTimestamped: o.timestamping ? sent.txTimestamped : null, received: rcvLog ? countRcvRecords(rcvLog) : null };
+      const file = resolvePath(this.cwd, o.outputFile);
+      try {
+        saveNodeLogs(p.plan.name, { ...o, outputFile: file }, sendLog, rcv);
+        p.file = file;
+      } catch (err) {
+        if (!isIsochronError(err)) throw err;
+        this.io.err(`${err.message}\n`);
+      }
+    }
   }
 
   async stop(started: Pair[]): Promise<void> {
@@ -475,10 +561,14 @@ class Run {
     const syncOk = await this.monitorTest(started);
     const valid: Pair[] = [];
     for (const p of started) if (p.status === 'active' && (await this.validate(p))) valid.push(p);
-    if (syncOk && !this.aborted) {
+    if (this.aborted) {
+      await this.saveInterrupted(started);
+      return;
+    }
+    if (syncOk) {
       for (const p of this.receiversInOrder()) if (valid.includes(p)) await this.collect(p);
       for (const p of valid) if (p.status === 'active') await this.collect(p); // senders without receiver
-    } else if (!this.aborted) {
+    } else {
       for (const p of started) if (p.status === 'active' && !this.lastInvalid.has(p)) this.lastInvalid.set(p, { why: 'sync', detail: '' });
     }
     await this.stop(started);
@@ -493,7 +583,21 @@ class Run {
     }
   }
 
+  /** Each pair's .dat must be writable before its test starts (C finds out after it). */
+  checkOutputFiles(): void {
+    for (const p of this.live()) {
+      if (!p.plan.receiver) continue;
+      const file = resolvePath(this.cwd, p.plan.send.outputFile);
+      const problem = outputFileProblem(file);
+      if (problem) {
+        const detail = `${problem.what}: ${strerror(problem.errnum)} (checked before the test, nothing was sent)`;
+        this.fail(p, withErrno(OrchSaveFailed(p.plan.name, file, detail), problem.errnum));
+      }
+    }
+  }
+
   async run(): Promise<void> {
+    this.checkOutputFiles();
     await this.connect();
     await this.askReceivers();
     await this.configure();
@@ -520,7 +624,7 @@ class Run {
     }
     return {
       status,
-      pairs: this.pairs.map((p) => ({ name: p.plan.name, status: p.status, file: p.file, error: p.error })),
+      pairs: this.pairs.map((p) => ({ name: p.plan.name, status: p.status, counts: p.counts, file: p.file, error: p.error })),
     };
   }
 }
@@ -549,7 +653,26 @@ export async function orchestratePlans(plans: NodePlan[], deps: OrchestrateDeps 
     await run.close();
   }
   if (run.aborted) run.io.err(`${OrchInterrupted().message}\n`);
-  return run.result();
+  const result = run.result();
+  for (const p of result.pairs) run.io.err(pairSummary(p, run.aborted, run.signalName));
+  return result;
+}
+
+/** One end-of-run line per pair (src/traffic/run-summary.ts). */
+export function pairSummary(p: PairOutcome, aborted: boolean, signalName: string | null): string {
+  const status = p.error ? p.error.exitStatus : 0;
+  let reason: string | null = null;
+  if (p.error) reason = p.error.code === OrchInterrupted.code ? `interrupted by ${signalName ?? 'a stop request'}` : p.error.code;
+  else if (aborted) reason = null;
+  return formatRunSummary({
+    who: `orchestrate: node ${p.name}`,
+    sent: p.counts?.sent ?? null,
+    txTimestamped: p.counts ? p.counts.txTimestamped : null,
+    received: p.counts?.received ?? null,
+    file: p.file,
+    status,
+    reason,
+  });
 }
 
 /** Reads, parses and runs an orchestration file. */
@@ -567,11 +690,15 @@ export async function orchestrateFile(path: string, deps: OrchestrateDeps = {}):
 export async function runOrchestrate(options: OrchestrateOptions, deps: OrchestrateDeps = {}): Promise<number> {
   const io = deps.io ?? processIo;
   const ac = new AbortController();
-  const onSignal = (): void => ac.abort();
+  const again = deps.again ?? new SecondSignal();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (ac.signal.aborted) again.trigger();
+    else ac.abort(sig);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const res = await orchestrateFile(options.inputFile, { ...deps, io, signal: deps.signal ?? ac.signal });
+    const res = await orchestrateFile(options.inputFile, { ...deps, io, again, signal: deps.signal ?? ac.signal });
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;

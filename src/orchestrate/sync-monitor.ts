@@ -85,6 +85,7 @@ export class SyncMonitor {
         // Through the link, not its client of now: a sender's connection may be replaced mid-test (NodeLink.recover).
         sync: n.collectSyncStats ? { probe: remoteProbe({ get: (mid) => n.link.client.get(mid) }, err), threshold: n.syncThreshold } : null,
         ...(receiver ? { pair: receiver.link.name } : {}),
+        linkDownHint: () => `node ${n.link.name} reports its link down (no carrier on its interface?)`,
       };
     });
     this.#mon = new Syncmon(specs, { out: (t) => io.out(t), err }, () => io.nowTai());
@@ -117,6 +118,11 @@ export class SyncMonitor {
     }
     const interval = (shortest ?? NSEC_PER_SEC) / BigInt(this.numChecks);
     this.monitorIntervalNs = interval > NSEC_PER_SEC ? NSEC_PER_SEC : interval;
+  }
+
+  /** What the last check found missing (Syncmon.waitingFor). */
+  waitingFor(): string[] {
+    return this.#mon.waitingFor();
   }
 
   /** One round over all nodes (C's syncmon_sync_ok). */

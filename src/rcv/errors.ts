@@ -47,3 +47,10 @@ export const RcvUtcOffset = defineError(
   Errno.EPERM,
   (offset: bigint, detail: string) => `set_utc_tai_offset: could not set the kernel UTC-TAI offset to ${offset}: ${detail}`,
 );
+
+/** SIGINT/SIGTERM: C's receiver exits 0; every verb of ours gives an interrupted run one status. */
+export const RcvInterrupted = defineError(
+  'ISOCHRON_ERR_RCV_INTERRUPTED',
+  Errno.EINTR,
+  (signal: string) => `Interrupted by ${signal}`,
+);

@@ -72,6 +72,8 @@ export class Receiver {
   #client: MgmtConnection | null = null;
   #timer: NodeJS.Timeout | null = null;
   #reportedDrops = 0;
+  /** Frames logged since start, over all clients (the end-of-run line). */
+  loggedTotal = 0;
 
   constructor(settings: ReceiverSettings, deps: ReceiverDeps) {
     this.settings = settings;
@@ -174,6 +176,7 @@ export class Receiver {
         // C would exit here ("cannot log rcv packet with index 4294967295"); we drop it.
         if (!quiet) this.#deps.out.stdout('Discarding seqid 0\n');
       } else {
+        this.loggedTotal++;
         this.#act(outcome.action);
       }
     }

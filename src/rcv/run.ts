@@ -1,11 +1,15 @@
 // `isochron rcv`: start-up checks, the stats server, the receive loop in its
-// worker thread, and a clean stop on SIGINT/SIGTERM (C exits 0 after a
-// signal), printing what is left in the log unless --quiet.
+// worker thread, and a clean stop on SIGINT/SIGTERM, printing what is left
+// in the log unless --quiet, then the end-of-run line; exit 252 (C exits 0
+// after a signal; every verb of ours gives an interrupted run 252).
 import type { RcvOptions } from '../cli/options/rcv.js';
 import { isIsochronError, type IsochronError } from '../errors.js';
 import { interfaceFlags } from '../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
+import { formatRunSummary } from '../traffic/run-summary.js';
+import { WaitNotice } from '../syncmon/wait-notice.js';
 import { DataPlane } from './data-plane.js';
+import { RcvInterrupted } from './errors.js';
 import { Receiver, type Output } from './receiver.js';
 import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from './stats-server.js';
@@ -51,6 +55,39 @@ function listenAddress(o: RcvOptions): ListenAddress | null {
   return { family: a.family, address: a.address, ...(a.device ? { device: a.device } : {}) };
 }
 
+/** How often the receiver looks at its link while it runs. */
+const CARRIER_POLL_MS = 1000;
+
+/**
+ * A receiver on a link without carrier gets nothing, silently: it says so
+ * every WAIT_NOTICE_INTERVAL_MS while the link is not running (C prints
+ * nothing). Reading the flags is one ioctl a second.
+ */
+function watchCarrier(ifname: string, err: (line: string) => void): { stop(): void } {
+  let notice: WaitNotice | null = null;
+  const timer = setInterval(() => {
+    let flags;
+    try {
+      flags = interfaceFlags(ifname);
+    } catch {
+      return; // gone or renamed: the data plane reports what matters
+    }
+    if (flags.running) {
+      notice = null;
+      return;
+    }
+    notice ??= new WaitNotice(err, 'for frames');
+    notice.tick([flags.up ? `no carrier on ${ifname} (link is up, no carrier: is the cable or the peer (veth peer, switch port) connected and up?)` : `interface ${ifname} is down`]);
+  }, CARRIER_POLL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The receiver's end-of-run line: frames it logged over its life; it writes no file. */
+function rcvSummary(rcv: Receiver, status: number, reason: string): string {
+  return formatRunSummary({ who: 'rcv', sent: null, txTimestamped: null, received: rcv.loggedTotal, file: null, status, reason });
+}
+
 export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promise<number> {
   const out = rt.out ?? processOutput;
   const signals = rt.stopSignal ? null : signalStop();
@@ -59,6 +96,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
   let server: StatsServer | null = null;
   let receiver: Receiver | null = null;
   let sysmonClose: (() => void) | null = null;
+  let receiverStarted = false;
   try {
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
     sysmonClose = prep.sysmon ? () => prep.sysmon?.close() : null;
@@ -127,18 +165,31 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     });
     rcv.attachDataPlane(plane);
     await plane.start();
+    receiverStarted = true;
     dataReady();
     rt.onReady?.({ statsPort: server.port });
-    await Promise.race([stopSignal, loopFailed]);
+    const carrier = watchCarrier(o.interface, (line) => out.stderr(line));
+    let stoppedBy: unknown;
+    try {
+      stoppedBy = await Promise.race([stopSignal, loopFailed]);
+    } finally {
+      carrier.stop();
+    }
     rcv.shutdown();
     await plane.close();
     plane = null;
     if (failure) throw failure;
     for (const line of rcv.exitLines()) out.stdout(line);
-    return 0;
+    // C exits 0 on a signal; we give the one status every verb uses for an interrupted run.
+    const by = typeof stoppedBy === 'string' ? stoppedBy : 'a stop request';
+    const status = RcvInterrupted(by).exitStatus;
+    out.stderr(rcvSummary(rcv, status, `interrupted by ${by}`));
+    return status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     out.stderr(`${err.message}\n`);
+    // Once the receiver ran, its end says what it got.
+    if (receiver && plane === null && receiverStarted) out.stderr(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;
   } finally {
     signals?.dispose();

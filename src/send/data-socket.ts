@@ -5,7 +5,7 @@
 //   Driver not capable of SOF_TIMESTAMPING_TX_HARDWARE, continuing anyway
 //   ioctl SIOCSHWTSTAMP failed: Operation not supported      (exit 161)
 // The socket stays owned by the main thread; the loop workers get its fd.
-import { CLOCK_TAI, SO_RCVBUF, SO_RCVBUFFORCE, SOF_TIMESTAMPING, SOL_SOCKET } from '../sys/constants.js';
+import { CLOCK_TAI, SOF_TIMESTAMPING } from '../sys/constants.js';
 import { isIsochronError } from '../errors.js';
 import { strerror, withErrno } from '../sys/errors.js';
 import { ifNameToIndex, interfaceMac } from '../sys/iface.js';

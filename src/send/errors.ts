@@ -82,6 +82,7 @@ export const SendTxTimestamp = defineError(
  */
 export const SendMeasurementFaults = defineError(
   'ISOCHRON_ERR_SEND_MEASUREMENT_FAULTS',
+  // FAULT_EXIT_STATUS, spelled as a literal for scripts/gen-errors-doc.mjs (test/send-faults checks they agree).
   3,
   (summary: string) => summary,
 );
@@ -131,4 +132,27 @@ export const SendInterrupted = defineError(
   'ISOCHRON_ERR_SEND_INTERRUPTED',
   -4,
   () => 'Failed to check sync status: Interrupted system call',
+);
+
+/** SIGINT/SIGTERM once the test ran: what was collected is saved, and the status says it was cut short. */
+export const SendStopped = defineError(
+  'ISOCHRON_ERR_SEND_STOPPED',
+  Errno.EINTR,
+  (signal: string) => `Interrupted by ${signal}: the test was stopped; what was collected is saved`,
+);
+
+/** Every frame lost: a run with nothing to report is not a success. */
+export const SendNothingReceived = defineError(
+  'ISOCHRON_ERR_SEND_NOTHING_RECEIVED',
+  Errno.ENODATA,
+  (sent: number) =>
+    `None of the ${sent} frames sent reached the receiver (wrong interface, destination MAC or --etype on either side, ` +
+    'a VLAN, or something dropping them on the way?)',
+);
+
+/** --output-file cannot be written: found before anything is sent, not after the test. */
+export const SendOutputFile = defineError(
+  'ISOCHRON_ERR_SEND_OUTPUT_FILE',
+  Errno.ENOENT,
+  (path: string, detail: string) => `Cannot write the output file ${path}: ${detail} (checked before the test, nothing was sent)`,
 );

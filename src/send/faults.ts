@@ -57,6 +57,11 @@ const FAULT_TEXT: Record<FaultKind, string> = {
   txtimeDrops: 'packets dropped by txtime',
 };
 
+/** The plural label of a fault kind ("late transmissions"), as the summary lines print it. */
+export function faultLabel(k: FaultKind): string {
+  return FAULT_TEXT[k];
+}
+
 /** "Measurement faults: 3 packets with missing TX timestamps, 1 late transmissions", or null without faults. */
 export function faultsLine(f: SendFaults): string | null {
   const parts = FAULT_KINDS.filter((k) => f[k] > 0).map((k) => `${f[k]} ${FAULT_TEXT[k]}`);

@@ -2,16 +2,21 @@
 // offset like C (from ptp4l unless --omit-sync, see src/syncmon), then runs
 // sessions until one keeps sync (C repeats a session whose sync monitor
 // failed, on a fresh connection). SIGINT/SIGTERM stop the sender
-// cleanly: the session still ends normally, collects and saves.
+// cleanly: the session still ends normally, collects and saves, and the
+// run exits 252. The end-of-run line and the statuses: endOfSend below,
+// docs/cli.md "How a run ends".
 import type { SendOptions } from '../cli/options/send.js';
-import { isIsochronError } from '../errors.js';
+import { isIsochronError, type IsochronError } from '../errors.js';
+import { formatRunSummary } from '../traffic/run-summary.js';
+import { checkOutputFile } from './output-file.js';
 import { openLocalSync, type LocalSync } from '../syncmon/index.js';
 import { kernelTaiOffset } from '../sys/time.js';
-import { SendInterrupted } from './errors.js';
+import { SendInterrupted, SendMeasurementFaults, SendNothingReceived, SendStopped } from './errors.js';
+import { FAULT_KINDS, faultLabel } from './faults.js';
 import { processIo, type SendIo } from './io.js';
 import { LoopPools } from './loops.js';
 import { planSend, type SendPlan } from './plan.js';
-import { runSession, StopSignal, type SessionContext, type SessionOutcome } from './session.js';
+import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './session.js';
 import { resolveUtcTaiOffset, setKernelTaiOffset } from './utc-offset.js';
 
 export interface RunSendDeps {
@@ -23,6 +28,8 @@ export interface RunSendDeps {
   handleSignals?: boolean;
   /** ptp4l and PHC settings for a run without --omit-sync (defaults: C's). */
   sync?: SendSyncOptions;
+  /** Filled by the sessions for the end-of-run line (runSend makes its own). */
+  tally?: SendTally;
 }
 
 /** The sync options SendPlan does not carry (--domain-number, --transport-specific, --unix-domain-socket, --num-readings). */
@@ -52,7 +59,7 @@ export type SendResult = Extract<SessionOutcome, { kind: 'done' }>;
 export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Promise<SendResult> {
   const io = deps.io ?? processIo;
   const signal = deps.signal ?? new StopSignal();
-  const onSignal = (): void => signal.trigger();
+  const onSignal = (sig: NodeJS.Signals): void => signal.trigger(sig);
   if (deps.handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -86,7 +93,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
     }
     const sync = { local, threshold: plan.syncThreshold ?? 0n, omitRemoteSync: plan.omitRemoteSync };
     for (;;) {
-      const outcome = await runSession({ plan, io, pools, signal, utcTaiOffset, sync, ...deps.session });
+      const outcome = await runSession({ plan, io, pools, signal, utcTaiOffset, sync, ...deps.session, ...(deps.tally ? { tally: deps.tally } : {}) });
       if (outcome.kind === 'done') return outcome;
     }
   } finally {
@@ -99,15 +106,67 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
   }
 }
 
-/** The CLI entry: prints errors like C (message on stderr) and resolves to the exit status. */
+/**
+ * The CLI entry: prints errors like C (message on stderr) and resolves to
+ * the exit status. Once the data socket was open the run ends with the
+ * summary line (src/traffic/run-summary.ts) and a run that measured nothing
+ * useful exits non-zero (see endOfSend).
+ */
 export async function runSend(options: SendOptions, deps: RunSendDeps = { handleSignals: true }): Promise<number> {
   const io = deps.io ?? processIo;
+  const signal = deps.signal ?? new StopSignal();
+  const tally = deps.tally ?? emptyTally();
+  let status = 0;
+  let error: IsochronError | null = null;
   try {
-    const res = await sendWithPlan(planSend(options), { sync: sendSyncOptions(options), ...deps, io });
-    return res.status;
+    const plan = planSend(options);
+    checkOutputFile(plan);
+    const res = await sendWithPlan(plan, { sync: sendSyncOptions(options), ...deps, io, signal, tally });
+    status = res.status;
+    error = res.error;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     io.err(`${err.message}\n`);
-    return err.exitStatus;
+    status = err.exitStatus;
+    error = err;
   }
+  if (!tally.opened) return status;
+  const end = endOfSend(tally, status, error, signal.stopped ? (signal.reason ?? 'a stop request') : null);
+  if (end.hint) io.err(`${end.hint.message}\n`);
+  const extra = tally.faults ? FAULT_KINDS.filter((k) => tally.faults![k] > 0).map((k) => ({ count: tally.faults![k], label: faultLabel(k) })) : [];
+  io.err(
+    formatRunSummary({ who: 'send', sent: tally.sent, txTimestamped: tally.txTimestamped, received: tally.received, extra, file: tally.file, status: end.status, reason: end.reason }),
+  );
+  return end.status;
+}
+
+/**
+ * The exit status of a send that got as far as its data socket, in this
+ * order: interrupted (SIGINT/SIGTERM) -> 252 whatever else happened; a
+ * failure already reported (send thread, receiver lost, --fail-fast) keeps
+ * its status; frames sent and none received -> 195; measurement faults
+ * (missing TX timestamps, late or premature transmission, txtime drops:
+ * src/send/faults.ts) -> 3; else 0. Partial loss is a measurement, not a
+ * failure (exit 0, as in C).
+ */
+export function endOfSend(
+  t: SendTally,
+  status: number,
+  error: IsochronError | null,
+  interruptedBy: string | null,
+): { status: number; reason: string | null; hint: IsochronError | null } {
+  if (interruptedBy !== null) {
+    const e = SendStopped(interruptedBy);
+    // An error already printed (the sync wait's C line) says enough.
+    return { status: e.exitStatus, reason: `interrupted by ${interruptedBy}`, hint: status === 0 ? e : null };
+  }
+  // The fault counts were printed with the run's lines; they rank below a total loss.
+  const faultsOnly = error !== null && error.code === SendMeasurementFaults.code;
+  if (status !== 0 && !faultsOnly) return { status, reason: error ? error.code : 'failed', hint: null };
+  if (t.received === 0 && t.sent > 0) {
+    const e = SendNothingReceived(t.sent);
+    return { status: e.exitStatus, reason: 'no frame reached the receiver', hint: e };
+  }
+  if (faultsOnly) return { status, reason: 'measurement faults', hint: null };
+  return { status: 0, reason: null, hint: null };
 }

@@ -9,6 +9,8 @@ import { strerror } from '../sys/libc.js';
 import { withErrno } from '../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../traffic/logs.js';
+import { RCV_DATA_TIMEOUT_MS } from '../traffic/rcv-session.js';
+import { countRcvRecords } from '../traffic/run-summary.js';
 import { formatMac, initialIntervalNs, monitorIntervalNs } from '../traffic/mgmt-sequence.js';
 import { datFileToWrite, sessionHeader } from '../traffic/session.js';
 import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from './errors.js';
@@ -21,15 +23,33 @@ import { sessionOptions, type SendPlan } from './plan.js';
 import { ReceiverLink } from './receiver-link.js';
 import { SenderData, type SenderRun, type SenderRunResult } from './sender-run.js';
 import { SyncMonitor, type CheckResult, type SyncSettings } from './sync-monitor.js';
+import { WaitNotice } from '../syncmon/wait-notice.js';
 
 /** Set by SIGINT/SIGTERM; sessions register how to stop what runs. */
 export class StopSignal {
   stopped = false;
+  /** The first signal's name (null when stopped by a caller without one). */
+  reason: string | null = null;
   private readonly hooks = new Set<() => void>();
+  private readonly again = new Set<() => void>();
 
-  trigger(): void {
+  trigger(reason: string | null = null): void {
+    if (this.stopped) {
+      // A second Ctrl-C: whoever waits for one (the receiver's log) gives up.
+      for (const h of this.again) h();
+      return;
+    }
     this.stopped = true;
+    this.reason = reason;
     for (const h of this.hooks) h();
+  }
+
+  /** Settles at the next trigger after the first one (the user insisting). */
+  nextTrigger(): { promise: Promise<void>; dispose(): void } {
+    let fire: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => (fire = resolve));
+    this.again.add(fire);
+    return { promise, dispose: () => this.again.delete(fire) };
   }
 
   /** Runs `fn` now if already stopped, else on trigger; returns the unregister. */
@@ -42,6 +62,9 @@ export class StopSignal {
   /** Resolves after `ms` or at the stop, whichever is first (and when `also` settles). */
   sleep(ms: number, also?: Promise<unknown>): Promise<void> {
     return new Promise((resolve) => {
+      // Already stopped (the signal came while the caller awaited something
+      // else): on() would call done before `off` exists.
+      if (this.stopped) return resolve();
       const timer = setTimeout(done, ms);
       const off = this.on(done);
       void also?.then(done, done);
@@ -66,6 +89,26 @@ export interface SessionContext {
   onSent?: SentObserver;
   /** ptp4l/PHC monitoring (absent or local null: --omit-sync). */
   sync?: SyncSettings;
+  /** Filled as the session goes, also when it throws: the end-of-run summary reads it. */
+  tally?: SendTally;
+}
+
+/** What a session got to, for the end-of-run line (src/traffic/run-summary.ts). */
+export interface SendTally {
+  /** The data socket is open: from here on the run ends with a summary line. */
+  opened: boolean;
+  sent: number;
+  /** null: --no-ts. */
+  txTimestamped: number | null;
+  /** Frames the receiver logged; null when not collected (no --client, receiver lost, second signal). */
+  received: number | null;
+  /** Measurement faults counted per kind (src/send/faults.ts); null until the loops ended. */
+  faults: SendFaults | null;
+  file: string | null;
+}
+
+export function emptyTally(): SendTally {
+  return { opened: false, sent: 0, txTimestamped: null, received: null, faults: null, file: null };
 }
 
 export type SessionOutcome =
@@ -85,6 +128,7 @@ const NS_PER_MS = 1_000_000n;
 
 export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
   const { plan, io } = ctx;
+  const tally = ctx.tally ?? emptyTally();
   if (!linkFlags(plan.ifname).up) throw SendInterfaceDown(plan.ifname);
   let link: ReceiverLink | null = null;
   let data: SenderData | null = null;
@@ -96,6 +140,8 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       io.out(`Destination MAC address is ${formatMac(dmac)}\n`);
     }
     data = SenderData.open(plan, dmac ?? ZERO_MAC, io, ctx.dev ?? kernelIoctl);
+    // A repeated session starts from nothing: the summary is the last session's.
+    Object.assign(tally, emptyTally(), { opened: true, txTimestamped: plan.timestamps ? 0 : null });
     // No mlockall, unlike C: V8 flips page permissions of its code space at
     // run time, and mprotect on locked pages fails, which V8 treats as fatal
     // ("Check failed" in OS::SetPermissions: measured with MCL_CURRENT and
@@ -107,7 +153,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     const first = await monitor.check();
     if (first.lost) throw first.lost;
     if (link) await link.drainLog();
-    await waitUntilSynced(monitor, first, ctx.signal);
+    await waitUntilSynced(monitor, first, ctx.signal, io);
     if (link) await link.prepare(plan.data.kind === 'l2', plan.numFrames);
 
     await threadsUp;
@@ -124,8 +170,17 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       offSignal();
     }
     const errors = reportLoops(result, log, plan, io, run.faultNotes);
+    tally.sent = result.sent;
+    // A frame sendmsg refused may still have been stamped (SCHED, before a qdisc drop).
+    tally.txTimestamped = plan.timestamps ? Math.min(log.timestamped, result.sent) : null;
+    tally.faults = result.faults;
+    tally.received = null;
+    tally.file = null;
 
     if (!link) {
+      // C repeats a session whose sync was lost with or without a receiver;
+      // ending here said "repeating" and exited 0 with nothing measured.
+      if (verdict.kind === 'sync-lost') return { kind: 'repeat' };
       if (!plan.quiet) io.out(log.printLines().join(''));
       return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: null, faults: result.faults };
     }
@@ -138,6 +193,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, true) as string;
       const rcv = Buffer.alloc(plan.numFrames * RCV_RECORD_SIZE);
       writeDatFile(file, header(rcv.length), log.buffer, rcv);
+      tally.file = file;
       const err = withErrno(
         SendReceiverLost(link.where, 'GET PORT_LINK_STATE', verdict.error.message, `Sender log saved to ${file} (receiver log left empty)`),
         -verdict.error.errno,
@@ -146,9 +202,11 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };
     }
     io.out('Collecting receiver stats\n');
-    const rcv = await link.collect();
+    const rcv = await collectReceiverLog(link, ctx.signal, io);
     const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, verdict.kind === 'ok');
-    if (file) writeDatFile(file, header(rcv.length), log.buffer, rcv);
+    if (file) writeDatFile(file, header(rcv?.length ?? plan.numFrames * RCV_RECORD_SIZE), log.buffer, rcv ?? Buffer.alloc(plan.numFrames * RCV_RECORD_SIZE));
+    tally.received = rcv ? countRcvRecords(rcv) : null;
+    tally.file = file;
     if (verdict.kind === 'sync-lost') return { kind: 'repeat' };
     return { kind: 'done', status: errors ? errors.exitStatus : 0, error: errors, log, datFile: file, faults: result.faults };
   } finally {
@@ -157,16 +215,41 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
   }
 }
 
-async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal): Promise<void> {
+/**
+ * GET LOG. A receiver holds its reply until every frame of PACKET_COUNT
+ * arrived or 5 s passed since the last one (C's data timeout, in C's
+ * receiver as in ours): after a Ctrl-C mid-test that is a 5 s pause, so it
+ * is announced, and a second signal gives up on the receiver's half (null:
+ * the file keeps the sender's log with an empty receiver log).
+ */
+async function collectReceiverLog(link: ReceiverLink, signal: StopSignal, io: SendIo): Promise<Buffer | null> {
+  if (!signal.stopped) return link.collect();
+  io.err(
+    `Interrupted: waiting for the receiver's log (${link.where} answers up to ${RCV_DATA_TIMEOUT_MS / 1000} s after the last frame it got); ` +
+      'interrupt again to save without it\n',
+  );
+  const again = signal.nextTrigger();
+  try {
+    const r = await Promise.race([link.collect(), again.promise.then(() => null)]);
+    if (r === null) io.err('Receiver log not collected: the file keeps the sender log only\n');
+    return r;
+  } finally {
+    again.dispose();
+  }
+}
+
+async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal, io: SendIo): Promise<void> {
   // C's syncmon_wait_until_ok: numChecks good checks (not necessarily in a
   // row), spaced by the interval the first check chose.
   const interval = Number(initialIntervalNs(first.ok ? 'ok' : first.within3x ? 'within-3x' : 'bad') / NS_PER_MS);
+  const notice = new WaitNotice((t) => io.err(t), 'before the test');
   let toGo = monitor.numChecks;
   for (;;) {
     if (signal.stopped) throw SendInterrupted();
     const res = await monitor.check();
     if (res.lost) throw res.lost;
     if (res.ok && --toGo === 0) return;
+    if (!res.ok) notice.tick(monitor.waitingFor());
     await signal.sleep(interval);
   }
 }

@@ -20,6 +20,18 @@ export interface SyncSettings {
   omitRemoteSync: boolean;
 }
 
+/** Why the local link is not running, in the terms of `ip link`. */
+export function localLinkHint(ifname: string): string {
+  try {
+    const f = linkFlags(ifname);
+    if (!f.up) return `interface ${ifname} is down (ip link set ${ifname} up)`;
+    if (!f.running) return `no carrier on ${ifname} (link is up, no carrier: is the cable or the peer (veth peer, switch port) connected and up?)`;
+    return `link of ${ifname} is down`;
+  } catch (e) {
+    return `cannot read the state of ${ifname}: ${(e as Error).message}`;
+  }
+}
+
 export class SyncMonitor {
   private readonly syncmon: Syncmon;
 
@@ -29,6 +41,7 @@ export class SyncMonitor {
       name: 'local',
       role: 'send',
       link: async () => linkFlags(ifname).running,
+      linkDownHint: () => localLinkHint(ifname),
       sync: sync?.local ? { probe: localProbe(sync.local.ptpmon, sync.local.sysmon, ifname, err), threshold: sync.threshold } : null,
     };
     const nodes: SyncmonNodeSpec[] = [];
@@ -46,6 +59,7 @@ export class SyncMonitor {
           }
         },
         sync: sync?.local && !sync.omitRemoteSync ? { probe: remoteProbe(remote, err), threshold: sync.threshold } : null,
+        linkDownHint: () => `the receiver ${remote.where} reports its link down (no carrier on its interface?)`,
       });
     }
     nodes.push(local);
@@ -55,6 +69,11 @@ export class SyncMonitor {
   /** Good checks needed before the test, bad ones that stop it (C's num_checks). */
   get numChecks(): number {
     return this.syncmon.numChecks;
+  }
+
+  /** What the last check found missing (src/syncmon Syncmon.waitingFor). */
+  waitingFor(): string[] {
+    return this.syncmon.waitingFor();
   }
 
   async check(): Promise<CheckResult> {

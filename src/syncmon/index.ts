@@ -7,3 +7,4 @@ export { createSyncSources, type SyncSources, type SyncSourcesOptions } from './
 export { waitForPtp4l, fixupKernelUtcOffset, type Ptp4lWaitIo } from './startup.js';
 export { openLocalSync, type LocalSync, type LocalSyncOptions } from './local.js';
 export * from './errors.js';
+export { WaitNotice, WAIT_NOTICE_INTERVAL_MS } from './wait-notice.js';

@@ -30,6 +30,12 @@ export interface SyncmonNodeSpec {
   sync: { probe: SyncProbe; threshold: bigint } | null;
   /** The sender's receiver node, for the two-node offsets line. */
   pair?: string;
+  /**
+   * What a link that is not running means for this node, for the "still
+   * waiting" notice (e.g. which interface has no carrier); default: the
+   * node's link is down.
+   */
+  linkDownHint?: () => string;
 }
 
 export interface SyncmonOutput {
@@ -92,6 +98,27 @@ export class Syncmon {
     this.#nodes = this.#nodes.filter((n) => !names.includes(n.spec.name));
     const syncing = this.#nodes.filter((n) => n.sync).map((n) => n.sync as SyncNodeState);
     this.#sameGm = syncing.every((s) => s.gm.equals(syncing[0].gm));
+  }
+
+  /**
+   * What the last check found missing, one phrase per condition (empty when
+   * it passed): links not running, ports in a transient state, offsets above
+   * the threshold, different grandmasters. For the periodic notice of a wait.
+   */
+  waitingFor(): string[] {
+    const out: string[] = [];
+    for (const n of this.#nodes) {
+      if (n.running === false) out.push(n.spec.linkDownHint?.() ?? `link of node ${n.spec.name} is down`);
+      else if (n.running === 'unknown') out.push(`node ${n.spec.name} cannot tell its link state`);
+      if (!n.sync) continue;
+      if (!n.sync.seen) continue;
+      if (n.sync.transientPortState) out.push(`ptp4l port of node ${n.spec.name} is in a transient state`);
+      else if (!n.sync.ptpmonSyncDone || !n.sync.sysmonSyncDone) {
+        out.push(`node ${n.spec.name} is not within --sync-threshold ${n.sync.threshold} ns (ptpmon ${n.sync.ptpmonOffset} ns, sysmon ${n.sync.sysmonOffset ?? 'n/a'} ns)`);
+      }
+    }
+    if (!this.#sameGm) out.push('nodes follow different grandmasters');
+    return out;
   }
 
   async check(): Promise<SyncCheck> {
