@@ -265,7 +265,9 @@ test('daemon: 200 000 GETs queued behind a slow SET PTPMON_ENABLED, never read: 
     // Another client is answered meanwhile.
     const t0 = Date.now();
     assert.ok((await probe.get(Mid.CURRENT_CLOCK_TAI)) > 0n);
-    assert.ok(Date.now() - t0 < 2000, 'answered while the flood waits');
+    const waited = Date.now() - t0;
+    console.log(`another client answered in ${waited} ms while the flood waits`);
+    assert.ok(waited < 2000, `another client answered in ${waited} ms while the flood waits`);
     flood.destroy();
     probe.socket.destroy();
     // What stays is V8 heap grown while answering 200 000 GETs (garbage,

@@ -83,13 +83,20 @@ test('property: the rolled base time is the first base + N*cycle strictly after 
   );
 });
 
+/** base time, cycle time, a value up to one second (shift or advance), session start: ns. */
+function scheduleArbs() {
+  return [
+    fc.bigInt({ min: 0n, max: 5n * NSEC_PER_SEC }),
+    fc.bigInt({ min: 1000n, max: NSEC_PER_SEC }),
+    fc.bigInt({ min: 0n, max: NSEC_PER_SEC }),
+    fc.bigInt({ min: 10n ** 18n, max: 2n * 10n ** 18n }),
+  ] as const;
+}
+
 test('property: first base time keeps the base+shift phase and leaves at least TIME_MARGIN', () => {
   fc.assert(
     fc.property(
-      fc.bigInt({ min: 0n, max: 5n * NSEC_PER_SEC }),
-      fc.bigInt({ min: 1000n, max: NSEC_PER_SEC }),
-      fc.bigInt({ min: 0n, max: NSEC_PER_SEC }),
-      fc.bigInt({ min: 10n ** 18n, max: 2n * 10n ** 18n }),
+      ...scheduleArbs(),
       (base, cycle, shiftRaw, start) => {
         const shift = shiftRaw % (cycle + 1n);
         const first = firstBaseTime(base, shift, cycle, start);
@@ -103,10 +110,7 @@ test('property: first base time keeps the base+shift phase and leaves at least T
 test('property: SendSchedule.start keeps the first wakeup WAKEUP_MARGIN after session start, and is C\'s base time when the advance allows', () => {
   fc.assert(
     fc.property(
-      fc.bigInt({ min: 0n, max: 5n * NSEC_PER_SEC }),
-      fc.bigInt({ min: 1000n, max: NSEC_PER_SEC }),
-      fc.bigInt({ min: 0n, max: NSEC_PER_SEC }),
-      fc.bigInt({ min: 10n ** 18n, max: 2n * 10n ** 18n }),
+      ...scheduleArbs(),
       (base, cycle, advRaw, start) => {
         const advanceTime = advRaw % (cycle + 1n);
         const s = SendSchedule.start({ baseTime: base, shiftTime: 0n, cycleTime: cycle, advanceTime, windowSize: 0n }, start);

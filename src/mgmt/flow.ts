@@ -49,6 +49,7 @@ export class ConnectionFlow {
   readonly #consume: (piece: Buffer) => void;
   /** Bytes read but not yet parsed (the requests cap holds). */
   #input: Buffer | null = null;
+  #pumpScheduled = false;
 
   readonly #onHoldChange: ((holding: boolean) => void) | undefined;
 
@@ -170,7 +171,25 @@ export class ConnectionFlow {
     if (!this.#holds.delete(reason)) return;
     if (this.#holds.size === 0) this.#onHoldChange?.(false);
     // Kept bytes first: they may fill the queue again before more is read.
-    if (reason === 'requests') this.#pump();
+    // Parsed on a later turn of the event loop, not in the answer's own
+    // microtask: otherwise a peer with a long pipelined backlog had every
+    // request of it answered in one microtask cascade, and other clients
+    // waited for all of it (measured: 5-8 s behind 200 000 queued GETs).
+    if (reason === 'requests' && this.#input) return this.#schedulePump();
+    this.#resumeIfFree();
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+      this.#resumeIfFree();
+    });
+  }
+
+  #resumeIfFree(): void {
     if (this.#holds.size === 0 && !this.#input && !this.#socket.destroyed) this.#socket.resume();
   }
 }
