@@ -1,7 +1,7 @@
 // Runs node's test runner over the compiled tests (dist/test/**/*.test.js).
 // An optional argument filters test files by substring.
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,18 @@ function walk(dir) {
     else if (name.endsWith('.test.js')) out.push(full);
   }
   return out;
+}
+
+// The compatibility tests read the C tool's recorded vectors: ../shared/vectors
+// beside the clone (as CI lays it out) or ISOCHRON_VECTORS. Say so up front
+// instead of letting a dozen test files fail on ENOENT.
+const vectorsDir = process.env.ISOCHRON_VECTORS ? resolve(process.env.ISOCHRON_VECTORS) : resolve(root, '..', 'shared', 'vectors');
+if (!existsSync(join(vectorsDir, 'README.md'))) {
+  process.stderr.write(
+    `run-tests: the recorded C vectors are not at ${vectorsDir}: put the shared/ folder beside this clone, ` +
+      'or set ISOCHRON_VECTORS to its vectors/ folder (see README, "Development")\n',
+  );
+  process.exit(1);
 }
 
 const filter = process.argv[2];

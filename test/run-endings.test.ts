@@ -141,6 +141,27 @@ test('send: 100 % loss (receiver listening on another interface) exits 195; the 
   reportReads(out);
 });
 
+test('send: the receiver dies while it holds its log (GET LOG): the sender log is still saved, the status says why', async (t) => {
+  const pair = await vethPair(t);
+  // Another EtherType: the receiver logs nothing, so it holds GET LOG for its
+  // 5 s data timeout, and is killed in that window.
+  const rcv = await startReceiver(t, pair.nsB, ['-i', 'vxb', '--omit-hwts', '--quiet', '--stats-port', '5000', '--etype', '0x1234']);
+  const out = join(tmpDir(t), 'collect.dat');
+  const send = runIn(t, pair.nsA, [...SEND, '-i', 'vxa', '--client', IP_B, '--cycle-time', '0.001', '--num-frames', '50', '--output-file', out]);
+  await send.waitFor(/Cycle time/, 20_000);
+  // The run lasts 50 ms after its first wakeup (at most 0.5 s away); then GET LOG waits up to 5 s.
+  await new Promise((r) => setTimeout(r, 2000));
+  rcv.child.kill('SIGKILL');
+  const { status } = await send.exited;
+  const err = send.stderr();
+  assert.notEqual(status, 0, err);
+  assert.match(err, /^Failed to collect receiver stats: /m, "C's line first");
+  assert.match(err, new RegExp(`^Sender log saved to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(receiver log left empty\\)$`, 'm'));
+  assert.match(lastLine(err), new RegExp(`^isochron send: 50 sent, 50 TX-timestamped, received unknown, file .*collect\\.dat; exit ${status} \\(ISOCHRON_ERR_SEND_COLLECT\\)$`));
+  assert.equal(readDatFile(out).send.length, 50);
+  reportReads(out);
+});
+
 test('send: --output-file in a missing directory fails before the receiver is even contacted', async (t) => {
   const pair = await vethPair(t);
   const rcv = await startReceiver(t, pair.nsB, ['-i', 'vxb', '--omit-hwts', '--stats-port', '5000']);

@@ -15,8 +15,13 @@ import { RcvStatsListen } from './errors.js';
 const EAFNOSUPPORT = 97;
 /** Waiting clients beyond this are refused at once (a flood cannot eat our fds). */
 export const MAX_WAITING_CLIENTS = 16;
-/** A served client idle this long (no byte either way) gives its turn to a waiting one, unless it holds a test. */
-export const IDLE_YIELD_MS = 60_000;
+/**
+ * A served client idle this long (no byte either way) gives its turn to a
+ * waiting one, unless it holds a test. Well below a sender's 10 s wait for
+ * its first reply (MGMT_TIMEOUT_MS, src/send/receiver-link.ts): at 60 s a
+ * single idle client made every `send --client` fail.
+ */
+export const IDLE_YIELD_MS = 5_000;
 
 export interface ListenAddress {
   family: 4 | 6;

@@ -133,7 +133,10 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
   if (!tally.opened) return status;
   const end = endOfSend(tally, status, error, signal.stopped ? (signal.reason ?? 'a stop request') : null);
   if (end.hint) io.err(`${end.hint.message}\n`);
-  const extra = tally.faults ? FAULT_KINDS.filter((k) => tally.faults![k] > 0).map((k) => ({ count: tally.faults![k], label: faultLabel(k) })) : [];
+  const f = tally.faults;
+  const extra = f ? FAULT_KINDS.filter((k) => f[k] > 0).map((k) => ({ count: f[k], label: faultLabel(k) })) : [];
+  // Not a fault (exit 0), but the end of the run is where it must be seen.
+  if (f && f.duplicateTimestamps > 0) extra.push({ count: f.duplicateTimestamps, label: 'duplicate TX timestamps ignored' });
   io.err(
     formatRunSummary({ who: 'send', sent: tally.sent, txTimestamped: tally.txTimestamped, received: tally.received, extra, file: tally.file, status: end.status, reason: end.reason }),
   );

@@ -4,7 +4,7 @@
 // check, log drain, wait for sync, receiver preparation, the two loops with
 // the monitor beside them, then the end: print or collect, and the .dat.
 import { writeDatFile } from '../dat/writer.js';
-import type { IsochronError } from '../errors.js';
+import { isIsochronError, type IsochronError } from '../errors.js';
 import { strerror } from '../sys/libc.js';
 import { withErrno } from '../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../sys/ioctl.js';
@@ -202,7 +202,19 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };
     }
     io.out('Collecting receiver stats\n');
-    const rcv = await collectReceiverLog(link, ctx.signal, io);
+    let rcv: Buffer | null;
+    try {
+      rcv = await collectReceiverLog(link, ctx.signal, io);
+    } catch (err) {
+      if (!isIsochronError(err)) throw err;
+      // The receiver went away while it held its log (killed, link down):
+      // the sender's half of the run is still worth its file.
+      const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, true) as string;
+      writeDatFile(file, header(plan.numFrames * RCV_RECORD_SIZE), log.buffer, Buffer.alloc(plan.numFrames * RCV_RECORD_SIZE));
+      tally.file = file;
+      io.err(`${err.message}\nSender log saved to ${file} (receiver log left empty)\n`);
+      return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };
+    }
     const file = datFileToWrite({ client: true, outputFile: plan.outputFile }, verdict.kind === 'ok');
     if (file) writeDatFile(file, header(rcv?.length ?? plan.numFrames * RCV_RECORD_SIZE), log.buffer, rcv ?? Buffer.alloc(plan.numFrames * RCV_RECORD_SIZE));
     tally.received = rcv ? countRcvRecords(rcv) : null;
