@@ -438,3 +438,27 @@ test('a request whose handling throws (a bug) is logged; later requests and the 
   assert.equal(disconnected, 1);
   assert.match(log.text(), /request failed: handler bug/);
 });
+
+test('a client that half-closes after its GET LOGs (shutdown SHUT_WR) still gets every reply whole, then the close', async () => {
+  const { server, port } = await startInProcess();
+  const owner = await client(port);
+  try {
+    // A long test: its LOG reply (buf_len = the whole count) streams for a while.
+    const count = 200_000n;
+    await configure(owner, { count, ts: false, cycle: 1_000_000_000n });
+    await owner.set(Mid.TEST_STATE, TestState.RUNNING);
+    const peer = await RawPeer.connect(port);
+    peer.send(Buffer.concat([encodeGet(Mid.LOG), encodeGet(Mid.LOG), encodeGet(Mid.LOG)]));
+    peer.socket.end();
+    // As the C daemon does: requests read before the FIN are all answered.
+    assert.ok(await peer.waitMessages(3, 20_000), `got ${peer.messages.length} of 3 LOG replies, ${peer.bytes.length} bytes`);
+    for (const m of peer.messages) assert.equal(m.tlvs[0].payload.length, 8 + Number(count) * 48);
+    const deadline = Date.now() + 5000;
+    while (!peer.closed && Date.now() < deadline) await sleep(20);
+    assert.ok(peer.closed, 'the daemon closes its side once the replies are out');
+    assert.equal(await owner.get(Mid.TEST_STATE), TestState.RUNNING);
+  } finally {
+    owner.socket.destroy();
+    await server.close();
+  }
+});

@@ -76,9 +76,13 @@ export class Connection implements Peer, SlotHolder {
       this.slot.activity();
       this.#flow.feed(chunk);
     });
+    // The peer sent its last byte: answer what it asked (as C, which
+    // reads to EOF only after answering), then end our side. Ending at
+    // once cut a streamed LOG reply short.
     socket.on('end', () => {
       for (const ev of this.#reader.end()) this.#logError(ev);
-      socket.end();
+      this.slot.messageState(false);
+      this.#queue = this.#queue.then(() => void socket.end());
     });
     // Errors (ECONNRESET, EPIPE) end this connection only.
     socket.on('error', (err) => this.log.line(`Connection ${this.#who}: ${err.message}`));

@@ -84,7 +84,9 @@ export class DaemonServer {
   private constructor(private readonly opts: DaemonServerOptions) {
     this.#peerLog = new RateLimitedLog(opts.log);
     this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, lockMemory: opts.lockMemory }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
-    this.#server = createServer((socket) => this.#accept(socket));
+    // Half-open: a peer that sends its requests and then shuts down its
+    // sending side still gets every reply (connection.ts ends our side).
+    this.#server = createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
   }
 
   /** Listens; throws ISOCHRON_ERR_DAEMON_LISTEN with the kernel's errno. */
