@@ -7,14 +7,14 @@
 // `hangMs` is a hang. The daemon must stay alive and keep its memory.
 //
 //   node dist/bench/daemon-fuzz.js [messages=1000000] [seed=1]
-// The test (test/daemon-fuzz.test.ts) runs 100 000.
+// The test (test/verbs/daemon/daemon-fuzz.test.ts) runs 100 000.
 import { connect } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Action, encodeGet, encodeMessage, MID_COUNT, Mid } from '../src/mgmt/index.js';
+import { Action, encodeGet, encodeMessage, MID_COUNT, Mid } from '../src/engine/mgmt/index.js';
 
 export interface FuzzOptions {
   port: number;

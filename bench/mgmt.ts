@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeGet, encodeSet, ManagementReader, Mid } from '../src/mgmt/index.js';
+import { encodeGet, encodeSet, ManagementReader, Mid } from '../src/engine/mgmt/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

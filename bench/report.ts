@@ -9,8 +9,8 @@ import { openSync, closeSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DatWriter } from '../src/dat/writer.js';
-import { DatFlags } from '../src/dat/layout.js';
+import { DatWriter } from '../src/engine/dat/writer.js';
+import { DatFlags } from '../src/engine/dat/layout.js';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 1_000_000);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

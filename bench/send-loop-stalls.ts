@@ -19,12 +19,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GCProfiler } from 'node:v8';
-import { runSendLoop, settleYoungGeneration, warmUp, type SendLoopParams } from '../src/send/send-loop.js';
-import { DiscardSink } from '../src/send/discard-sink.js';
-import { RecordRing } from '../src/runtime/ring.js';
-import { LoopControl } from '../src/runtime/control.js';
-import { TaiClock, tsFromNs } from '../src/send/timespec.js';
-import { SENT_SLOTS } from '../src/send/tasks.js';
+import { runSendLoop, settleYoungGeneration, warmUp, type SendLoopParams } from '../workers/send-loop.js';
+import { DiscardSink } from '../workers/discard-sink.js';
+import { RecordRing } from '../workers/ring.js';
+import { LoopControl } from '../workers/control.js';
+import { TaiClock, tsFromNs } from '../workers/timespec.js';
+import { SENT_SLOTS } from '../workers/send-contract.js';
 import { clockGettime } from '../src/sys/time.js';
 import { CLOCK_TAI } from '../src/sys/constants.js';
 import { setAffinity, setScheduler } from '../src/sys/sched.js';

@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDatFile } from '../src/dat/reader.js';
+import { readDatFile } from '../src/engine/dat/reader.js';
 
 const QUICK = process.argv.includes('--quick');
 const PARTS = process.argv.includes('--table') ? ['table'] : process.argv.includes('--rounds') ? ['rounds'] : ['table', 'rounds'];

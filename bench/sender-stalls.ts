@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDatFile } from '../src/dat/reader.js';
+import { readDatFile } from '../src/engine/dat/reader.js';
 
 const FRAMES = Number(process.argv[2] ?? 2000);
 const RUNS = Number(process.argv[3] ?? 3);

@@ -1,6 +1,6 @@
 // Regenerates the table part of docs/errors.md from every src/**/errors.ts:
 // each defineError(code, errno, format) call becomes one row with its errno,
-// exit status and the message it prints. test/errors-doc.test.ts fails when
+// exit status and the message it prints. test/docs/errors-doc.test.ts fails when
 // the document and the code disagree, so run this after adding an error.
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,7 +10,7 @@ import ts from 'typescript';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const errnoValues = {};
 {
-  const src = readFileSync(join(root, 'src/errors.ts'), 'utf8');
+  const src = readFileSync(join(root, 'src/core/errors.ts'), 'utf8');
   const block = /export const Errno = \{([\s\S]*?)\} as const/.exec(src)[1];
   for (const m of block.matchAll(/(\w+):\s*(-?\d+)/g)) errnoValues[m[1]] = Number(m[2]);
 }

@@ -1,19 +1,19 @@
 // The verb table: for each verb, its option table, the builder of its typed
 // options, and the implementation that runs them.
-import type { VerbSpec } from './spec.js';
-import type { ResolvedOptions } from './resolve.js';
-import type { VerbName } from './verb-names.js';
-import { SEND_SPEC, buildSendOptions, type SendOptions } from './options/send.js';
-import { RCV_SPEC, buildRcvOptions, type RcvOptions } from './options/rcv.js';
-import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from './options/daemon.js';
+import type { VerbSpec } from '../args/spec.js';
+import type { ResolvedOptions } from '../args/resolve.js';
+import type { VerbName } from '../args/verb-names.js';
+import { SEND_SPEC, buildSendOptions, type SendOptions } from '../verbs/send/options.js';
+import { RCV_SPEC, buildRcvOptions, type RcvOptions } from '../verbs/rcv/options.js';
+import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from '../verbs/daemon/options.js';
 import {
   ORCHESTRATE_SPEC,
   buildOrchestrateOptions,
   checkInputFile,
   type OrchestrateOptions,
-} from './options/orchestrate.js';
-import { REPORT_SPEC, buildReportOptions } from './options/report.js';
-import type { ReportOptions } from '../report/options.js';
+} from '../verbs/orchestrate/options.js';
+import { REPORT_SPEC, buildReportOptions } from '../verbs/report/options.js';
+import type { ReportOptions } from '../verbs/report/request.js';
 
 export interface Verb<O> {
   readonly spec: VerbSpec;
@@ -31,14 +31,14 @@ export interface VerbOptions {
   report: ReportOptions;
 }
 
-export { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
+export { VERB_NAMES, isVerbName, type VerbName } from '../args/verb-names.js';
 
 export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
   daemon: {
     spec: DAEMON_SPEC,
     build: buildDaemonOptions,
     run: async (options) => {
-      const { runDaemon } = await import('../daemon/daemonize.js');
+      const { runDaemon } = await import('../verbs/daemon/daemonize.js');
       return runDaemon(options);
     },
   },
@@ -50,7 +50,7 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
       return options;
     },
     run: async (options) => {
-      const { runOrchestrate } = await import('../orchestrate/run.js');
+      const { runOrchestrate } = await import('../verbs/orchestrate/run.js');
       return runOrchestrate(options);
     },
   },
@@ -59,7 +59,7 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
     build: buildSendOptions,
     run: async (options) => {
       // Loaded on demand: the sender pulls in piscina and the syscall layer.
-      const { runSend } = await import('../send/run.js');
+      const { runSend } = await import('../verbs/send/run.js');
       return runSend(options);
     },
   },
@@ -67,7 +67,7 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
     spec: RCV_SPEC,
     build: buildRcvOptions,
     run: async (options) => {
-      const { runRcv } = await import('../rcv/run.js');
+      const { runRcv } = await import('../verbs/rcv/run.js');
       return runRcv(options);
     },
   },
@@ -76,7 +76,7 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
     build: buildReportOptions,
     run: async (options) => {
       // Loaded on demand so that other verbs do not load the report code.
-      const { runReport } = await import('../report/run.js');
+      const { runReport } = await import('../verbs/report/run.js');
       return runReport(options);
     },
   },

@@ -1,5 +1,5 @@
 // Errors of the main job (`npm run main-job`).
-import { defineError, Errno } from '../errors.js';
+import { defineError, Errno } from '../core/errors.js';
 
 export const MainJobNotRoot = defineError(
   'ISOCHRON_ERR_MAIN_JOB_NOT_ROOT',

@@ -11,8 +11,8 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isIsochronError } from '../errors.js';
-import { createVethPair, spawnIn, type VethPair } from '../netns/index.js';
+import { isIsochronError } from '../core/errors.js';
+import { createVethPair, spawnIn, type VethPair } from '../engine/netns/index.js';
 import { MainJobInterrupted, MainJobNotRoot, MainJobStepFailed } from './errors.js';
 
 export interface MainJobOptions {

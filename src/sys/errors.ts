@@ -1,7 +1,7 @@
 // Errors of the syscall layer. A failed call keeps the kernel's errno (so the
 // exit status is the one the C tool would give: `-errno & 0xff`) and says
 // which call failed, the C library's text for the errno and what to check.
-import { defineError, Errno, IsochronError } from '../errors.js';
+import { defineError, Errno, IsochronError } from '../core/errors.js';
 import { E } from './constants.js';
 import { strerror } from './libc.js';
 

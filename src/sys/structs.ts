@@ -4,7 +4,7 @@
 // also listed in docs/syscalls.md.
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNIX, ETH_ALEN, IFNAMSIZ } from './constants.js';
 import { InterfaceNameTooLong, InvalidSysArgument } from './errors.js';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../net/ip-address.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../core/ip-address.js';
 
 export const SIZEOF = {
   timespec: 16,

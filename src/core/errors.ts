@@ -1,0 +1,102 @@
+// One error type for the whole tool. Every error carries a stable `code`
+// (documented in docs/errors.md, checked by test/docs/errors-doc.test.ts) and the
+// negative errno the C tool would have returned, because the process exit
+// status is that errno's low 8 bits and scripts depend on it.
+
+/** Negative errno values, as the C tool returns them. */
+export const Errno = {
+  EPERM: -1,
+  ENOENT: -2,
+  EINTR: -4,
+  EIO: -5,
+  E2BIG: -7,
+  EBADF: -9,
+  ECHILD: -10,
+  EAGAIN: -11,
+  ENOMEM: -12,
+  EACCES: -13,
+  EBUSY: -16,
+  EEXIST: -17,
+  ENODEV: -19,
+  EINVAL: -22,
+  EFBIG: -27,
+  ENOSPC: -28,
+  EPIPE: -32,
+  ERANGE: -34,
+  ENOSYS: -38,
+  ENODATA: -61,
+  ETIME: -62,
+  EPROTO: -71,
+  EBADMSG: -74,
+  EMSGSIZE: -90,
+  EOPNOTSUPP: -95,
+  EAFNOSUPPORT: -97,
+  EADDRINUSE: -98,
+  ENETDOWN: -100,
+  ECONNRESET: -104,
+  ETIMEDOUT: -110,
+  ECONNREFUSED: -111,
+} as const;
+
+export type ErrnoName = keyof typeof Errno;
+
+export interface IsochronErrorOptions {
+  /** Negative errno; decides the exit status. Defaults to -EINVAL. */
+  errno?: number;
+  cause?: unknown;
+}
+
+export class IsochronError extends Error {
+  readonly code: string;
+  readonly errno: number;
+
+  constructor(code: string, message: string, options: IsochronErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IsochronError';
+    this.code = code;
+    this.errno = options.errno ?? Errno.EINVAL;
+  }
+
+  /** The process exit status the C tool uses for this error. */
+  get exitStatus(): number {
+    return exitStatusForErrno(this.errno);
+  }
+}
+
+/** C's `return rc` from main(): the low 8 bits of a (usually negative) int. */
+export function exitStatusForErrno(errno: number): number {
+  return errno & 0xff;
+}
+
+export interface ErrorDefinition<A extends unknown[]> {
+  (...args: A): IsochronError;
+  readonly code: string;
+  readonly errno: number;
+}
+
+const registry = new Map<string, number>();
+
+/**
+ * Declares an error once, with its stable code, errno and message template.
+ * Codes are unique across the tool; declaring one twice is a programming
+ * error caught at import time.
+ */
+export function defineError<A extends unknown[]>(
+  code: string,
+  errno: number,
+  format: (...args: A) => string,
+): ErrorDefinition<A> {
+  if (registry.has(code)) throw new Error(`error code ${code} declared twice`);
+  registry.set(code, errno);
+  const make = (...args: A): IsochronError => new IsochronError(code, format(...args), { errno });
+  return Object.assign(make, { code, errno }) as ErrorDefinition<A>;
+}
+
+/** Every code declared so far (modules declare theirs when imported). */
+export function declaredErrorCodes(): ReadonlyMap<string, number> {
+  return registry;
+}
+
+export function isIsochronError(err: unknown): err is IsochronError {
+  return err instanceof IsochronError;
+}

@@ -1,0 +1,23 @@
+// The sender's view of the interface flags (src/sys interfaceFlags): the
+// admin state checked once at start and the link state the sync monitor
+// reports, with the sender's own error for an interface it cannot ask
+// about (exit status and text scripts know).
+import { isIsochronError } from '../../core/errors.js';
+import { E } from '../../sys/constants.js';
+import { InterfaceNameTooLong, NoSuchInterface, strerror, withErrno } from '../../sys/errors.js';
+import { interfaceFlags, type InterfaceFlags } from '../../sys/iface.js';
+import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
+import { SendInterfaceQuery } from './errors.js';
+
+export type LinkFlags = InterfaceFlags;
+
+export function linkFlags(ifname: string, io: DeviceIoctl = kernelIoctl): LinkFlags {
+  try {
+    return interfaceFlags(ifname, io);
+  } catch (err) {
+    if (!isIsochronError(err)) throw err;
+    if (err.code === NoSuchInterface.code) throw withErrno(SendInterfaceQuery(ifname, strerror(E.ENODEV)), E.ENODEV);
+    if (err.code === InterfaceNameTooLong.code) throw withErrno(SendInterfaceQuery(ifname, err.message), E.EINVAL);
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+// `isochron report`: the option table, producing the ReportOptions that
+// src/verbs/report/run.ts consumes. Escape sequences in the format are handled by
+// the report itself (C does it after parsing, with its own errors).
+import type { VerbSpec } from '../../args/spec.js';
+import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
+import type { ResolvedOptions } from '../../args/resolve.js';
+import type { ReportOptions } from './request.js';
+
+/** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
+const PRINTF_FORMAT_LIMIT = 4095;
+const PRINTF_ARGS_LIMIT = 255;
+
+export const REPORT_SPEC: VerbSpec = {
+  usageName: 'isochron-report',
+  options: [
+    HELP_OPTION,
+    { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: true, limit: PATH_LIMIT },
+    { short: '-m', long: '--summary', key: 'summary', kind: 'bool', optional: true },
+    { short: '-s', long: '--start', key: 'start', kind: 'unsigned', optional: true },
+    { short: '-S', long: '--stop', key: 'stop', kind: 'unsigned', optional: true },
+    { short: '-f', long: '--printf-format', key: 'printfFormat', kind: 'string', optional: true, limit: PRINTF_FORMAT_LIMIT },
+    { short: '-a', long: '--printf-args', key: 'printfArgs', kind: 'string', optional: true, limit: PRINTF_ARGS_LIMIT },
+  ],
+};
+
+export const DEFAULT_REPORT_FILE = 'isochron.dat';
+
+export function buildReportOptions(r: ResolvedOptions): ReportOptions {
+  // In C an empty string and an absent option are the same buffer state.
+  const printfFormat = r.text('printfFormat', '');
+  const printfArgs = r.text('printfArgs', '');
+  return {
+    inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
+    summary: r.flag('summary'),
+    // 0 means "default" (start 1, stop = packet count). Values past 2^53 lose
+    // precision as numbers but stay out of bounds, which is all that matters.
+    start: Number(r.integer('start', 0n)),
+    stop: Number(r.integer('stop', 0n)),
+    ...(printfFormat === '' ? {} : { printfFormat }),
+    ...(printfArgs === '' ? {} : { printfArgs }),
+  };
+}
