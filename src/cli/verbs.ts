@@ -1,9 +1,9 @@
 // The verb table: for each verb, its option table, the builder of its typed
 // options, and the implementation that runs them.
 import type { VerbSpec } from '../args/spec.js';
-import type { ResolvedOptions } from '../args/resolve.js';
+import type { VerbGrammar } from '../args/parse.js';
 import type { VerbName } from '../args/verb-names.js';
-import { SEND_SPEC, buildSendOptions, type SendOptions } from '../verbs/send/options.js';
+import { SEND_SPEC, buildSendOptions, type SendOptions } from '../engine/sender/options.js';
 import { RCV_SPEC, buildRcvOptions, type RcvOptions } from '../verbs/rcv/options.js';
 import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from '../verbs/daemon/options.js';
 import {
@@ -15,11 +15,8 @@ import {
 import { REPORT_SPEC, buildReportOptions } from '../verbs/report/options.js';
 import type { ReportOptions } from '../verbs/report/request.js';
 
-export interface Verb<O> {
-  readonly spec: VerbSpec;
-  /** Typed options plus the checks C makes before touching the system. */
-  build(resolved: ResolvedOptions): O;
-  /** Runs the verb; resolves to the process exit status. */
+export interface Verb<O> extends VerbGrammar<O> {
+  /** Runs the verb (loaded on first use); resolves to the process exit status. */
   run(options: O): Promise<number>;
 }
 

@@ -13,7 +13,7 @@ import { RcvInterrupted } from '../../engine/receiver/errors.js';
 import { Receiver, type Output } from '../../engine/receiver/receiver.js';
 import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
-import { envMs } from '../daemon/limits.js';
+import { envMs } from '../../core/env.js';
 import type { ReceiveTaskConfig } from '../../../workers/receive-task.js';
 
 /** How long the loop blocks before it looks at its stop flag. */

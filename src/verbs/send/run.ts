@@ -5,7 +5,7 @@
 // cleanly: the session still ends normally, collects and saves, and the
 // run exits 252. The end-of-run line and the statuses: endOfSend below,
 // docs/cli.md "How a run ends".
-import type { SendOptions } from './options.js';
+import type { SendOptions } from '../../engine/sender/options.js';
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { formatRunSummary } from '../../engine/traffic/run-summary.js';
 import { checkOutputFile } from './output-file.js';
