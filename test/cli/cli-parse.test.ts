@@ -15,7 +15,7 @@ import { programNameFrom } from '../../src/cli/program-name.js';
 import { packageVersion } from '../../src/cli/version.js';
 import { VERB_SPECS, VERB_NAMES, isVerbName } from '../../src/cli/verbs.js';
 import { renderUsage, HELP_OPTION } from '../../src/args/spec.js';
-import { formatMac } from '../../src/args/values/mac.js';
+import { formatMac } from '../../src/core/mac.js';
 import { IsochronError } from '../../src/core/errors.js';
 import type { SendOptions } from '../../src/engine/sender/options.js';
 

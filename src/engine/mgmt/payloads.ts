@@ -8,6 +8,7 @@ import { IsochronError } from '../../core/errors.js';
 import { MgmtBadLog, MgmtBadPayloadLength, MgmtBadValue, MgmtUnknownMid } from './errors.js';
 import { isKnownMid, MAX_EXTACK_BYTES, Mid, midName, NodeRoleWire, type NodeRole, type PortLinkState, type TestState } from './ids.js';
 import { bytesToIp, ipToBytes } from './ip.js';
+import { formatMac, parseMac } from '../../core/mac.js';
 import { fromIo, ioView, Kind, mgmtWasm } from './wasm.js';
 
 export interface SysmonOffset {
@@ -212,11 +213,10 @@ function writeText(mid: number, view: Uint8Array, at: number, v: unknown, field:
   view.set(bytes, at);
 }
 
-function parseMac(mid: number, v: unknown): Buffer {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) {
-    throw bad(mid, `expected a MAC address like 02:00:00:00:0b:02, got ${String(v)}`);
-  }
-  return Buffer.from(v.replaceAll(':', ''), 'hex');
+function macOf(mid: number, v: unknown): Buffer {
+  const mac = typeof v === 'string' ? parseMac(v) : null;
+  if (!mac) throw bad(mid, `expected a MAC address like 02:00:00:00:0b:02, got ${String(v)}`);
+  return mac;
 }
 
 /** Encodes the value of a fixed-size MID (and LOG) to its payload bytes. */
@@ -271,7 +271,7 @@ export function encodeValue<M extends Mid>(mid: M, value: MidValue<M>): Buffer {
       view.set(v);
       break;
     case 'mac':
-      view.set(parseMac(mid, v));
+      view.set(macOf(mid, v));
       break;
     case 'ifname':
       writeText(mid, view, 0, v, IFNAMSIZ);
@@ -376,7 +376,7 @@ export function decodeValue<M extends Mid>(mid: M, payload: Uint8Array): MidValu
       out = Buffer.from(view);
       break;
     case 'mac':
-      out = [...view.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+      out = formatMac(view);
       break;
     case 'ifname':
       out = readText(view, 0, IFNAMSIZ);

@@ -10,7 +10,7 @@ import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, PATH_LIMIT, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
-import { isZeroMac } from '../../args/values/mac.js';
+import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
 import { MAX_FRAME_SIZE as FRAME_LIMIT } from '../../core/frame.js';
 import {

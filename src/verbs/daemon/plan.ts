@@ -9,6 +9,7 @@ import { ipToBytes } from '../../engine/mgmt/ip.js';
 import { cpusFromMask, type DataPlan, type SendPlan } from '../../engine/sender/plan.js';
 import { resolveSchedule, type ResolvedSchedule } from '../../engine/traffic/schedule.js';
 import { MAX_FRAME_SIZE } from '../../core/frame.js';
+import { isZeroMac } from '../../core/mac.js';
 import { DaemonBadParams, DaemonLogTooLarge, DaemonSyncThreshold } from './errors.js';
 import type { SenderParams } from './params.js';
 
@@ -32,7 +33,6 @@ function ipAddressOf(p: SenderParams): IpAddress | null {
   return { family, address: d.address, bytes: family === 4 ? bytes.subarray(0, 4) : bytes, device: d.ifname || undefined };
 }
 
-const isZeroMac = (mac: Buffer): boolean => mac.every((b) => b === 0);
 
 /** Throws the first IsochronError C's argument checks would report. */
 export function planFromParams(p: SenderParams): DaemonPlan {

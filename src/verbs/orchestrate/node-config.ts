@@ -6,7 +6,7 @@
 import type { SendOptions } from '../../engine/sender/options.js';
 import type { IpAddress } from '../../args/values/ip.js';
 import { AF_INET, AF_INET6, Mid, type MidValue } from '../../engine/mgmt/index.js';
-import { formatMac } from '../../engine/traffic/mgmt-sequence.js';
+import { formatMac } from '../../core/mac.js';
 import type { IniNode } from './ini.js';
 
 /** Where a node's management port is. */

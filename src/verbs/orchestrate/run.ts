@@ -30,7 +30,7 @@ import { isMgmtRemoteError, MgmtDisconnected, Mid, TestState } from '../../engin
 import { kernelTaiOffset } from '../../sys/time.js';
 import { strerror, withErrno } from '../../sys/errors.js';
 import { outputFileProblem } from '../../engine/dat/output-check.js';
-import { formatMac } from '../../engine/traffic/mgmt-sequence.js';
+import { formatMac } from '../../core/mac.js';
 import { formatNs } from '../../engine/traffic/schedule.js';
 import { countRcvRecords, countSendRecords, formatRunSummary } from '../../engine/traffic/run-summary.js';
 import { RCV_RECORD_SIZE } from '../../engine/dat/layout.js';

@@ -18,6 +18,7 @@ import { Mid, PortLinkState } from '../../engine/mgmt/index.js';
 import { formatClockIdentity } from '../../engine/ptpmon/index.js';
 import { remoteProbe, Syncmon, type SyncmonNodeSpec } from '../../engine/syncmon/index.js';
 import { NSEC_PER_SEC } from '../../engine/traffic/schedule.js';
+import { initialIntervalNs } from '../../engine/syncmon/intervals.js';
 import type { NodeLink } from './node-link.js';
 
 export { NUM_SYNC_CHECKS } from '../../engine/syncmon/index.js';
@@ -107,9 +108,7 @@ export class SyncMonitor {
   /** C's syncmon_init: one check to pick the initial period, then the monitoring period. */
   async init(): Promise<void> {
     const first = await this.#check();
-    if (first.ok) this.initialIntervalNs = NSEC_PER_SEC / 10n;
-    else if (first.within3x) this.initialIntervalNs = NSEC_PER_SEC / 2n;
-    else this.initialIntervalNs = NSEC_PER_SEC;
+    this.initialIntervalNs = initialIntervalNs(first.ok ? 'ok' : first.within3x ? 'within-3x' : 'bad');
     let shortest: bigint | null = null;
     for (const n of this.#nodes) {
       if (n.role !== 'sender') continue;

@@ -5,7 +5,7 @@ import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
-import { isZeroMac } from '../../args/values/mac.js';
+import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
 import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 

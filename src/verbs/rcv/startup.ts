@@ -6,7 +6,7 @@ import type { RcvOptions } from './options.js';
 import { SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { interfaceFlags, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
-import { formatMac } from '../../sys/structs.js';
+import { formatMac } from '../../core/mac.js';
 import { getTsInfo } from '../../sys/tstamp.js';
 import { RcvInterfaceDown, RcvNoPhc, RcvStatsPortRange } from '../../engine/receiver/errors.js';
 import type { Output } from '../../engine/receiver/receiver.js';
