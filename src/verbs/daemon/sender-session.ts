@@ -14,7 +14,7 @@
 // and an interface without hardware timestamping falls back to software
 // timestamps instead of failing SIOCSHWTSTAMP (orchestrate_omithwts_fail).
 import type { IsochronError } from '../../core/errors.js';
-import type { SendIo } from '../../engine/sender/io.js';
+import type { OutputStreams } from '../../core/output.js';
 import type { LoopPools } from '../../engine/sender/worker-pools.js';
 import { faultSummaryLines, faultTotal } from '../../engine/sender/faults.js';
 import { startSenderRun, type SenderRun, type SenderRunResult } from '../../engine/sender/sender.js';
@@ -81,7 +81,7 @@ export class SenderSession {
   /** Opens everything and starts the loops; throws the first IsochronError (nothing left open). */
   static start({ plan }: DaemonPlan, deps: SessionDeps): SenderSession {
     const dev = deps.dev ?? kernelIoctl;
-    const io: SendIo = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
+    const io: OutputStreams = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
     const utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
     let fallback = false;
     if (plan.timestamps && lacksHardwareTimestamps(plan.ifname, dev)) {
