@@ -20,6 +20,7 @@ import { remoteProbe, Syncmon, type SyncmonNodeSpec } from '../../engine/syncmon
 import { NSEC_PER_SEC } from '../../engine/traffic/schedule.js';
 import { initialIntervalNs } from '../../engine/syncmon/intervals.js';
 import type { NodeLink } from './node-link.js';
+import type { OutputStreams } from '../../core/output.js';
 
 export { NUM_SYNC_CHECKS } from '../../engine/syncmon/index.js';
 /** C's port_state_to_string. */
@@ -37,9 +38,7 @@ export interface MonitoredNode {
   cycleTime?: bigint;
 }
 
-export interface MonitorIo {
-  out(text: string): void;
-  err(text: string): void;
+export interface MonitorIo extends OutputStreams {
   /** CLOCK_TAI now (ns), for the sync statistics lines. */
   nowTai(): bigint;
 }
