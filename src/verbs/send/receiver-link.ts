@@ -7,7 +7,7 @@ import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { ManagementClient } from '../../engine/mgmt/client.js';
 import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooLarge } from '../../engine/mgmt/errors.js';
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
-import type { MidValue } from '../../engine/mgmt/payloads.js';
+import type { MidValue } from '../../engine/mgmt/values.js';
 import { strerror } from '../../sys/libc.js';
 import { withErrno } from '../../sys/errors.js';
 import { connectTcp } from '../../sys/tcp.js';
