@@ -18,6 +18,7 @@ import { LoopPools } from '../../engine/sender/worker-pools.js';
 import { planSend, type SendPlan } from '../../engine/sender/plan.js';
 import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './attempt.js';
 import { resolveUtcTaiOffset, setKernelTaiOffset } from '../../engine/sender/utc-offset.js';
+import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
 export interface RunSendDeps {
   io?: OutputStreams;
@@ -42,7 +43,7 @@ export interface SendSyncOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_SEND_SYNC: SendSyncOptions = { udsPath: '/var/run/ptp4l', domainNumber: 0, transportSpecific: 0, numReadings: 5 };
+export const DEFAULT_SEND_SYNC: SendSyncOptions = { udsPath: DEFAULT_UDS, domainNumber: 0, transportSpecific: 0, numReadings: DEFAULT_NUM_READINGS };
 
 export function sendSyncOptions(o: SendOptions): SendSyncOptions {
   return {
