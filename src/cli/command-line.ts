@@ -8,7 +8,8 @@ import {
   type VerbParse,
 } from '../args/parse.js';
 import type { Clock } from '../args/values/index.js';
-import { VERBS, type VerbName, type VerbOptions } from './verbs.js';
+import type { VerbName } from '../args/verb-names.js';
+import { VERBS, type VerbOptions } from './verbs.js';
 
 export type Plan = GrammarPlan<VerbOptions>;
 
