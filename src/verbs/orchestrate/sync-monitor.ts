@@ -15,16 +15,11 @@
 // handed to `onNodeError`, its pair is dropped, and the others carry on.
 import { isIsochronError } from '../../core/errors.js';
 import { Mid, PortLinkState } from '../../engine/mgmt/index.js';
-import { formatClockIdentity } from '../../engine/ptpmon/index.js';
 import { remoteProbe, Syncmon, type SyncmonNodeSpec } from '../../engine/syncmon/index.js';
 import { NSEC_PER_SEC } from '../../engine/traffic/schedule.js';
 import { initialIntervalNs } from '../../engine/syncmon/intervals.js';
 import type { NodeLink } from './node-link.js';
 import type { OutputStreams } from '../../core/output.js';
-
-export { NUM_SYNC_CHECKS } from '../../engine/syncmon/index.js';
-/** C's port_state_to_string. */
-export { portStateName } from '../../engine/ptpmon/index.js';
 
 export interface MonitoredNode {
   link: NodeLink;
@@ -41,11 +36,6 @@ export interface MonitoredNode {
 export interface MonitorIo extends OutputStreams {
   /** CLOCK_TAI now (ns), for the sync statistics lines. */
   nowTai(): bigint;
-}
-
-/** C's clockid_to_string: "001122.3344.556677". */
-export function clockIdText(id: Uint8Array): string {
-  return formatClockIdentity(id);
 }
 
 /** C's syncmon_node_query_link_state_remote: the node's answer, C's line when there is none. */

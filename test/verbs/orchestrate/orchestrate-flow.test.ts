@@ -15,7 +15,7 @@ import type { OrchestrateDeps } from '../../../src/verbs/orchestrate/orchestrati
 import { operBaseTimes, referenceSender, type SenderTiming } from '../../../src/verbs/orchestrate/base-time.js';
 import { failureText } from '../../../src/verbs/orchestrate/failure-text.js';
 import { causedBy, OrchNodeStart, withErrno } from '../../../src/verbs/orchestrate/errors.js';
-import { clockIdText, portStateName } from '../../../src/verbs/orchestrate/sync-monitor.js';
+import { formatClockIdentity as clockIdText, portStateName } from '../../../src/engine/ptpmon/index.js';
 import { endpointText } from '../../../src/verbs/orchestrate/node-config.js';
 import { TIME_MARGIN } from '../../../src/engine/traffic/schedule.js';
 import { FakePeer, genericAnswer, splitSummary, tmpDir, type Answer } from '../../helpers/orchestrate-support.js';
