@@ -52,7 +52,9 @@ const K_BE16_PAD2: i32 = 11; // vid, ethertype
 const K_UDS: i32 = 12; //       char[UNIX_PATH_MAX = 108]
 const K_IP: i32 = 13; //        be32 family + 16 address bytes + char[16] bound if name
 
-// One byte per MID, in MID order (0 LOG ... 44 OPER_BASE_TIME).
+// One byte per MID, in MID order (0 LOG ... 44 OPER_BASE_TIME): a copy of
+// the layouts in src/engine/mgmt/ids.ts (MID_TABLE), which is the definition;
+// test/engine/mgmt/mgmt-id-table.test.ts fails when the two disagree.
 const MID_KINDS: usize = memory.data<u8>([
   1, //  0 LOG
   3, //  1 SYSMON_OFFSET

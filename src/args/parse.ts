@@ -1,20 +1,35 @@
-// The whole command line to a plan, without side effects other than the
-// orchestration file check: either "print this and exit" or "run this verb
-// with these options". main.ts executes the plan; tests and the
-// orchestrator (exec lines) can call these functions directly.
+// The whole command line to a plan, without side effects other than what a
+// verb's builder checks (orchestrate's input file): either "print this and
+// exit" or "run this verb with these options". The grammar knows the verb
+// NAMES (C's usage lists them all) but not the verbs: the caller hands in
+// the option table and builder of each verb it can run. The CLI
+// (src/cli/command-line.ts) hands in all five; the orchestrator's exec
+// lines only `send`, so a line naming another verb comes back as 'other'.
 import { isIsochronError } from '../core/errors.js';
-import { renderUsage } from './spec.js';
+import { renderUsage, type VerbSpec } from './spec.js';
 import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
 import { ResolvedOptions } from './resolve.js';
 import { unknownVerb } from './errors.js';
-import { VERBS, VERB_NAMES, VERB_SPECS, isVerbName, type VerbName, type VerbOptions } from '../cli/verbs.js';
+import { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
 import type { Clock } from './values/index.js';
 import { clockTaiNs } from './values/clock.js';
 
-export type Plan =
+/** One verb as the grammar sees it: its C option table and the builder of its typed options. */
+export interface VerbGrammar<O> {
+  readonly spec: VerbSpec;
+  /** Typed options plus the checks C makes before touching the system; throws IsochronError. */
+  build(resolved: ResolvedOptions): O;
+}
+
+/** The verbs a caller can run, by name, each with its options type (M maps name -> options). */
+export type Grammars<M> = { readonly [K in keyof M & VerbName]: VerbGrammar<M[K]> };
+
+export type Plan<M> =
   | { readonly kind: 'exit'; readonly stderr: string; readonly status: number }
-  | { readonly [K in VerbName]: { readonly kind: 'run'; readonly verb: K; readonly options: VerbOptions[K] } }[VerbName];
+  /** A verb name the caller's table does not hold (its arguments are not read); never for a full table. */
+  | (VerbName extends keyof M ? never : { readonly kind: 'other'; readonly verb: VerbName })
+  | { readonly [K in keyof M & VerbName]: { readonly kind: 'run'; readonly verb: K; readonly options: M[K] } }[keyof M & VerbName];
 
 /** C's top-level usage and --version exit with +EINVAL. */
 const TOP_LEVEL_STATUS = 22;
@@ -34,28 +49,41 @@ export interface ParseContext {
   nowTai?: Clock;
 }
 
-export type VerbParse<K extends VerbName> =
-  | { readonly kind: 'usage'; readonly text: string }
-  | { readonly kind: 'options'; readonly options: VerbOptions[K] };
+export type VerbParse<O> = { readonly kind: 'usage'; readonly text: string } | { readonly kind: 'options'; readonly options: O };
+
+function specsOf<M>(grammars: Grammars<M>): Record<string, VerbSpec> {
+  const specs: Record<string, VerbSpec> = {};
+  for (const [name, g] of Object.entries(grammars) as [string, VerbGrammar<unknown>][]) specs[name] = g.spec;
+  return specs;
+}
+
+function grammarOf<M>(grammars: Grammars<M>, verb: VerbName): VerbGrammar<unknown> | undefined {
+  return (grammars as Partial<Record<VerbName, VerbGrammar<unknown>>>)[verb];
+}
 
 /**
  * A verb's own arguments (after the verb, or after an `isochron-VERB`
  * program name) to its typed options. Throws IsochronError with the C text.
  */
-export function parseVerbArgs<K extends VerbName>(verb: K, args: readonly string[], nowTai: Clock = clockTaiNs): VerbParse<K> {
-  const spec = VERB_SPECS[verb];
-  const scanned = scanArgs(spec, args, nowTai);
-  if (scanned.helpRequested) return { kind: 'usage', text: renderUsage(spec) };
-  const collected = collectWithSade(VERB_SPECS, verb, scanned.occurrences);
-  const options = VERBS[verb].build(new ResolvedOptions(spec, collected, nowTai)) as VerbOptions[K];
-  return { kind: 'options', options };
+export function parseVerbArgs<M, K extends keyof M & VerbName>(
+  grammars: Grammars<M>,
+  verb: K,
+  args: readonly string[],
+  nowTai: Clock = clockTaiNs,
+): VerbParse<M[K]> {
+  const grammar = grammars[verb] as VerbGrammar<M[K]>;
+  const scanned = scanArgs(grammar.spec, args, nowTai);
+  if (scanned.helpRequested) return { kind: 'usage', text: renderUsage(grammar.spec) };
+  const collected = collectWithSade(specsOf(grammars), verb, scanned.occurrences);
+  return { kind: 'options', options: grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai)) };
 }
 
-function planVerb(verb: VerbName, args: readonly string[], ctx: ParseContext): Plan {
+function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly string[], ctx: ParseContext): Plan<M> {
+  if (!grammarOf(grammars, verb)) return { kind: 'other', verb } as Plan<M>;
   try {
-    const parsed = parseVerbArgs(verb, args, ctx.nowTai);
+    const parsed = parseVerbArgs(grammars, verb as keyof M & VerbName, args, ctx.nowTai);
     if (parsed.kind === 'usage') return { kind: 'exit', stderr: parsed.text, status: VERB_USAGE_STATUS };
-    return { kind: 'run', verb, options: parsed.options } as Plan;
+    return { kind: 'run', verb, options: parsed.options } as Plan<M>;
   } catch (err) {
     if (isIsochronError(err)) return { kind: 'exit', stderr: `${err.message}\n`, status: err.exitStatus };
     throw err;
@@ -67,10 +95,10 @@ function planVerb(verb: VerbName, args: readonly string[], ctx: ParseContext): P
  * an exact match of argv[0] with "isochron-VERB" (so only a bare name
  * dispatches, README quirk 14); then the first argument as -V, -h or a verb.
  */
-export function planCommandLine(argv0: string, args: readonly string[], ctx: ParseContext): Plan {
+export function planCommandLine<M>(grammars: Grammars<M>, argv0: string, args: readonly string[], ctx: ParseContext): Plan<M> {
   if (args.length < 1) return { kind: 'exit', stderr: topLevelUsage(), status: TOP_LEVEL_STATUS };
   for (const verb of VERB_NAMES) {
-    if (argv0 === `isochron-${verb}`) return planVerb(verb, args, ctx);
+    if (argv0 === `isochron-${verb}`) return planVerb(grammars, verb, args, ctx);
   }
   const [first, ...rest] = args;
   if (first === '-V' || first === '--version') {
@@ -79,7 +107,7 @@ export function planCommandLine(argv0: string, args: readonly string[], ctx: Par
   if (first === '-h' || first === '--help') {
     return { kind: 'exit', stderr: topLevelUsage(), status: TOP_LEVEL_STATUS };
   }
-  if (isVerbName(first)) return planVerb(first, rest, ctx);
+  if (isVerbName(first)) return planVerb(grammars, first, rest, ctx);
   const err = unknownVerb(argv0, first);
   return { kind: 'exit', stderr: `${err.message}\n`, status: err.exitStatus };
 }

@@ -1,7 +1,8 @@
 // Entry point of the `isochron` command (bin/isochron.js calls main()).
 import { isIsochronError } from '../core/errors.js';
-import { planCommandLine } from '../args/parse.js';
-import { VERBS, type VerbName, type VerbOptions } from './verbs.js';
+import { planCommandLine } from './command-line.js';
+import type { VerbName } from '../args/verb-names.js';
+import { VERBS, type VerbOptions } from './verbs.js';
 import { packageVersion } from './version.js';
 import { programNameFrom } from './program-name.js';
 

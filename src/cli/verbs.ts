@@ -1,9 +1,9 @@
 // The verb table: for each verb, its option table, the builder of its typed
 // options, and the implementation that runs them.
 import type { VerbSpec } from '../args/spec.js';
-import type { ResolvedOptions } from '../args/resolve.js';
-import type { VerbName } from '../args/verb-names.js';
-import { SEND_SPEC, buildSendOptions, type SendOptions } from '../verbs/send/options.js';
+import type { VerbGrammar } from '../args/parse.js';
+import { VERB_NAMES, type VerbName } from '../args/verb-names.js';
+import { SEND_SPEC, buildSendOptions, type SendOptions } from '../engine/sender/options.js';
 import { RCV_SPEC, buildRcvOptions, type RcvOptions } from '../verbs/rcv/options.js';
 import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from '../verbs/daemon/options.js';
 import {
@@ -15,11 +15,8 @@ import {
 import { REPORT_SPEC, buildReportOptions } from '../verbs/report/options.js';
 import type { ReportOptions } from '../verbs/report/request.js';
 
-export interface Verb<O> {
-  readonly spec: VerbSpec;
-  /** Typed options plus the checks C makes before touching the system. */
-  build(resolved: ResolvedOptions): O;
-  /** Runs the verb; resolves to the process exit status. */
+export interface Verb<O> extends VerbGrammar<O> {
+  /** Runs the verb (loaded on first use); resolves to the process exit status. */
   run(options: O): Promise<number>;
 }
 
@@ -30,8 +27,6 @@ export interface VerbOptions {
   rcv: RcvOptions;
   report: ReportOptions;
 }
-
-export { VERB_NAMES, isVerbName, type VerbName } from '../args/verb-names.js';
 
 export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
   daemon: {
@@ -82,10 +77,5 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
   },
 };
 
-export const VERB_SPECS: Readonly<Record<VerbName, VerbSpec>> = {
-  daemon: DAEMON_SPEC,
-  orchestrate: ORCHESTRATE_SPEC,
-  send: SEND_SPEC,
-  rcv: RCV_SPEC,
-  report: REPORT_SPEC,
-};
+/** Each verb's option table (what `--help` prints), from VERBS. */
+export const VERB_SPECS = Object.fromEntries(VERB_NAMES.map((v) => [v, VERBS[v].spec])) as Readonly<Record<VerbName, VerbSpec>>;

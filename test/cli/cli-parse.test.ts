@@ -7,16 +7,18 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { planCommandLine, parseVerbArgs, topLevelUsage, type Plan } from '../../src/args/parse.js';
+import { topLevelUsage } from '../../src/args/parse.js';
+import { planCommandLine, parseVerbArgs, type Plan } from '../../src/cli/command-line.js';
 import { scanArgs } from '../../src/args/scan.js';
 import { collectWithSade } from '../../src/args/sade-program.js';
 import { programNameFrom } from '../../src/cli/program-name.js';
 import { packageVersion } from '../../src/cli/version.js';
-import { VERB_SPECS, VERB_NAMES, isVerbName } from '../../src/cli/verbs.js';
+import { VERB_SPECS } from '../../src/cli/verbs.js';
+import { VERB_NAMES, isVerbName } from '../../src/args/verb-names.js';
 import { renderUsage, HELP_OPTION } from '../../src/args/spec.js';
-import { formatMac } from '../../src/args/values/mac.js';
+import { formatMac } from '../../src/core/mac.js';
 import { IsochronError } from '../../src/core/errors.js';
-import type { SendOptions } from '../../src/verbs/send/options.js';
+import type { SendOptions } from '../../src/engine/sender/options.js';
 
 const ctx = { version: '9.9.9-test' };
 const noClock = (): bigint => {

@@ -90,7 +90,7 @@ export type InProcessDaemon = DaemonServer & { logText(): string };
 /** A daemon in this process on 127.0.0.1 (ephemeral port); memory locking off. */
 export async function startInProcess(extra: Partial<DaemonServerOptions> = {}): Promise<{ server: DaemonServer; log: ReturnType<typeof collectingLog>; port: number }> {
   const log = collectingLog();
-  const server = await DaemonServer.listen({ port: 0, address: { family: 4, address: '127.0.0.1' }, log, lockMemory: false, ...extra });
+  const server = await DaemonServer.listen({ port: 0, address: { family: 4, address: '127.0.0.1' }, log, ...extra });
   return { server, log, port: server.address.port };
 }
 

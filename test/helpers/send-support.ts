@@ -9,7 +9,7 @@ import { CLONE_NEWNET } from '../../src/sys/constants.js';
 import { libc } from '../../src/sys/libc.js';
 import { createVethPair, execIn, spawnIn, type ExecResult, type VethPair } from './netns.js';
 import { cliEntry } from './paths.js';
-import type { SendOptions } from '../../src/verbs/send/options.js';
+import type { SendOptions } from '../../src/engine/sender/options.js';
 
 export const MAC_A = '02:00:00:00:0a:01';
 export const MAC_B = '02:00:00:00:0b:02';

@@ -17,7 +17,7 @@ import { CLOCK_TAI } from '../../src/sys/constants.js';
 import { buildFrameTemplate } from '../../src/core/frame.js';
 import { SendLog } from '../../src/engine/traffic/logs.js';
 import { openDataSocket } from '../../src/engine/sender/data-socket.js';
-import { collectingIo } from '../../src/engine/sender/io.js';
+import { collectingStreams } from '../../src/core/output.js';
 import { SendLogFiller } from '../../src/engine/sender/log-filler.js';
 import { LoopPools, RunningLoops } from '../../src/engine/sender/worker-pools.js';
 import { ERRQUEUE_BYTES } from '../../src/engine/sender/data-socket.js';
@@ -121,7 +121,7 @@ test('data socket on a NIC with hardware timestamping (fakeNic): no warnings, SI
   const pair = await vethPair(t);
   enterNetns(t, pair.nsA);
   const plan = planSend(sendOptions({ omitHwts: false, txtime: true, deadline: true, priority: 3n }));
-  const io = collectingIo();
+  const io = collectingStreams();
   const nic = fakeNic({ ifname: 'vxa', phcIndex: 0 });
   const ds = openDataSocket(plan, Buffer.from(MAC_B.replaceAll(':', ''), 'hex'), io, nic);
   t.after(() => ds.close());
@@ -131,12 +131,12 @@ test('data socket on a NIC with hardware timestamping (fakeNic): no warnings, SI
   assert.equal(ds.smac.length, 6);
   assert.equal(ds.socket.getPriority(), 3);
   assert.equal(ds.socket.getTxtime().flags, 3, 'REPORT_ERRORS | DEADLINE_MODE');
-  const broad = collectingIo();
+  const broad = collectingStreams();
   const ds2 = openDataSocket(plan, Buffer.alloc(6), broad, fakeNic({ ifname: 'vxa', phcIndex: 0, appliedRxFilter: 12 }));
   ds2.close();
   assert.deepEqual(broad.stderr, ['rx_filter 12 not 1\n', 'The current filter does not match the required\n']);
   // The real veth driver refuses: C's line and EOPNOTSUPP.
-  assert.throws(() => openDataSocket(plan, Buffer.alloc(6), collectingIo()), (e: Error & { code?: string; exitStatus?: number }) => {
+  assert.throws(() => openDataSocket(plan, Buffer.alloc(6), collectingStreams()), (e: Error & { code?: string; exitStatus?: number }) => {
     assert.equal(e.message, 'ioctl SIOCSHWTSTAMP failed: Operation not supported');
     assert.equal(e.exitStatus, 161);
     return true;

@@ -1,7 +1,7 @@
 // One entry point from an option's declared type to its C-compatible parser.
 import type { OptionSpec } from '../spec.js';
 import { numberOutOfRange } from '../errors.js';
-import { strtol, strtoul } from './strto.js';
+import { strtol, strtoul } from '../../core/strto.js';
 import { parseTime, type Clock } from './time.js';
 import { parseMac } from './mac.js';
 import { parseIp, type IpAddress } from './ip.js';

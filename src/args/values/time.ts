@@ -11,7 +11,7 @@
 // - More than 9 fractional characters is the only rejected form.
 // - A leading '+' adds the current CLOCK_TAI time.
 // The sum wraps like the C 64-bit arithmetic does.
-import { strtol } from './strto.js';
+import { strtol } from '../../core/strto.js';
 import { timeFractionTooLong, timeSecondsOutOfRange } from '../errors.js';
 
 const NSEC_PER_SEC = 1_000_000_000n;

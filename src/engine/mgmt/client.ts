@@ -15,15 +15,9 @@ import {
   MgmtUnexpectedReply,
 } from './errors.js';
 import { Action, actionName, Mid, midName, TLV_MANAGEMENT } from './ids.js';
-import {
-  decodeErrorPayload,
-  decodeValue,
-  encodeValue,
-  LOG_VERSION,
-  type LogPayload,
-  type MgmtErrorPayload,
-  type MidValue,
-} from './payloads.js';
+import { decodeValue, encodeValue } from './payloads.js';
+import { decodeErrorPayload } from './error-payload.js';
+import { LOG_VERSION, type LogPayload, type MgmtErrorPayload, type MidValue } from './values.js';
 import { ManagementReader, type ReaderOptions } from './reader.js';
 
 export interface ClientOptions {

@@ -17,7 +17,9 @@ import {
   MgmtUnknownMid,
 } from './errors.js';
 import { Action, isKnownMid, MESSAGE_HEADER_SIZE, Mid, MGMT_VERSION, midName, TLV_HEADER_SIZE, TLV_MANAGEMENT } from './ids.js';
-import { decodeErrorPayload, decodeValue, encodeErrorPayload, encodeValue, type MgmtErrorPayload, type MidValue } from './payloads.js';
+import { decodeValue, encodeValue } from './payloads.js';
+import { decodeErrorPayload, encodeErrorPayload } from './error-payload.js';
+import type { MgmtErrorPayload, MidValue } from './values.js';
 import { HeaderStatus, ioView, mgmtWasm, TlvHeaderStatus, TlvStatus } from './wasm.js';
 
 export interface Tlv {

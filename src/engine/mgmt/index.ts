@@ -2,6 +2,8 @@
 export * from './ids.js';
 export * from './errors.js';
 export * from './payloads.js';
+export * from './values.js';
+export * from './error-payload.js';
 export * from './codec.js';
 export { ManagementReader, type ReaderEvent, type ReaderOptions, type AcceptedActions } from './reader.js';
 export { ManagementClient, type ClientOptions, type ConnectOptions } from './client.js';

@@ -1,171 +1,26 @@
 // Typed payload values per management id, encoded and decoded through the
 // WASM codec (assembly/mgmt.ts owns the byte layouts: offsets, byte order,
-// reserved bytes). This module owns the meaning: signedness, enums, text.
+// reserved bytes). This module owns the meaning: signedness, enums, text,
+// as the id's row in ids.ts (MID_TABLE) names it.
 //
 // Layouts were taken from the C structs in management.h; sizes on the wire
 // are confirmed by the recorded captures (see test/engine/mgmt/mgmt-codec.test.ts).
 import { IsochronError } from '../../core/errors.js';
 import { MgmtBadLog, MgmtBadPayloadLength, MgmtBadValue, MgmtUnknownMid } from './errors.js';
-import { isKnownMid, MAX_EXTACK_BYTES, Mid, midName, NodeRoleWire, type NodeRole, type PortLinkState, type TestState } from './ids.js';
+import { isKnownMid, Mid, MID_TABLE, midName, NodeRoleWire } from './ids.js';
+import type { IpDestination, LogPayload, MidValue, SysmonOffset } from './values.js';
 import { bytesToIp, ipToBytes } from './ip.js';
+import { formatMac, parseMac } from '../../core/mac.js';
 import { fromIo, ioView, Kind, mgmtWasm } from './wasm.js';
-
-export interface SysmonOffset {
-  /** System clock minus PHC, ns (s64). */
-  offset: bigint;
-  /** When the offset was measured, ns (u64). */
-  time: bigint;
-  /** Measurement delay, ns (s64). */
-  delay: bigint;
-}
-
-export interface IpDestination {
-  /** AF_INET (2) or AF_INET6 (10); other families carry no address. */
-  family: number;
-  /** Dotted quad or IPv6 text; '' when family is neither. */
-  address: string;
-  /** Interface the address is bound to ("addr%dev"), '' for none. */
-  ifname: string;
-}
-
-/** The LOG reply: be32 log_version + be32 buf_len + buf_len bytes of records. */
-export interface LogPayload {
-  logVersion: number;
-  /** Raw records: 32 bytes each from a receiver, 48 from a sender. */
-  records: Buffer;
-}
-
-/** The reply to GET_ERROR: be32 rc (negative errno, 0 if none) + text. */
-export interface MgmtErrorPayload {
-  rc: number;
-  extack: string;
-}
-
-export const LOG_VERSION = 4;
-
-/** The value type carried by each management id. */
-export interface MidValueMap {
-  [Mid.LOG]: LogPayload;
-  [Mid.SYSMON_OFFSET]: SysmonOffset;
-  [Mid.PTPMON_OFFSET]: bigint;
-  [Mid.UTC_OFFSET]: number;
-  [Mid.PORT_STATE]: number;
-  [Mid.GM_CLOCK_IDENTITY]: Buffer;
-  [Mid.PACKET_COUNT]: bigint;
-  [Mid.DESTINATION_MAC]: string;
-  [Mid.SOURCE_MAC]: string;
-  [Mid.NODE_ROLE]: NodeRole;
-  [Mid.PACKET_SIZE]: number;
-  [Mid.IF_NAME]: string;
-  [Mid.PRIORITY]: number;
-  [Mid.STATS_PORT]: number;
-  [Mid.BASE_TIME]: bigint;
-  [Mid.ADVANCE_TIME]: bigint;
-  [Mid.SHIFT_TIME]: bigint;
-  [Mid.CYCLE_TIME]: bigint;
-  [Mid.WINDOW_SIZE]: bigint;
-  [Mid.SYSMON_ENABLED]: boolean;
-  [Mid.PTPMON_ENABLED]: boolean;
-  [Mid.UDS]: string;
-  [Mid.DOMAIN_NUMBER]: number;
-  [Mid.TRANSPORT_SPECIFIC]: number;
-  [Mid.NUM_READINGS]: number;
-  [Mid.TS_ENABLED]: boolean;
-  [Mid.VID]: number;
-  [Mid.ETHERTYPE]: number;
-  [Mid.QUIET_ENABLED]: boolean;
-  [Mid.TAPRIO_ENABLED]: boolean;
-  [Mid.TXTIME_ENABLED]: boolean;
-  [Mid.DEADLINE_ENABLED]: boolean;
-  [Mid.IP_DESTINATION]: IpDestination;
-  [Mid.L2_ENABLED]: boolean;
-  [Mid.L4_ENABLED]: boolean;
-  [Mid.DATA_PORT]: number;
-  [Mid.SCHED_FIFO_ENABLED]: boolean;
-  [Mid.SCHED_RR_ENABLED]: boolean;
-  [Mid.SCHED_PRIORITY]: number;
-  [Mid.CPU_MASK]: bigint;
-  [Mid.TEST_STATE]: TestState;
-  [Mid.SYNC_MONITOR_ENABLED]: boolean;
-  [Mid.PORT_LINK_STATE]: PortLinkState;
-  [Mid.CURRENT_CLOCK_TAI]: bigint;
-  [Mid.OPER_BASE_TIME]: bigint;
-}
-
-export type MidValue<M extends Mid> = MidValueMap[M];
-
-/** What a value means, beyond its byte layout. */
-type Semantic =
-  | 's64' | 'u64' | 'sysmon' | 'u16' | 'u8' | 'clockId' | 'mac' | 'role' | 's32'
-  | 'ifname' | 'bool' | 'uds' | 'ip' | 'testState' | 'linkState' | 'log';
-
-interface Spec {
-  /** The layout the WASM table must report for this MID (checked by tests). */
-  kind: Kind;
-  sem: Semantic;
-}
-
-const S = (kind: Kind, sem: Semantic): Spec => ({ kind, sem });
-const time = S(Kind.BE64, 's64');
-const enabled = S(Kind.U8_PAD3, 'bool');
-
-/** Indexed by MID. */
-export const MID_SPECS: readonly Spec[] = [
-  S(Kind.LOG, 'log'), //                 LOG
-  S(Kind.SYSMON, 'sysmon'), //           SYSMON_OFFSET
-  S(Kind.BE64, 's64'), //                PTPMON_OFFSET
-  S(Kind.BE16, 'u16'), //                UTC_OFFSET (copied from PTP's be16 currentUtcOffset)
-  S(Kind.U8, 'u8'), //                   PORT_STATE (one byte, no padding)
-  S(Kind.CLOCK_ID, 'clockId'), //        GM_CLOCK_IDENTITY
-  S(Kind.BE64, 's64'), //                PACKET_COUNT (C long)
-  S(Kind.MAC, 'mac'), //                 DESTINATION_MAC
-  S(Kind.MAC, 'mac'), //                 SOURCE_MAC
-  S(Kind.BE32, 'role'), //               NODE_ROLE
-  S(Kind.BE32, 's32'), //                PACKET_SIZE
-  S(Kind.IFNAME, 'ifname'), //           IF_NAME
-  S(Kind.BE32, 's32'), //                PRIORITY
-  S(Kind.BE16, 'u16'), //                STATS_PORT
-  time, //                               BASE_TIME
-  time, //                               ADVANCE_TIME
-  time, //                               SHIFT_TIME
-  time, //                               CYCLE_TIME
-  time, //                               WINDOW_SIZE
-  enabled, //                            SYSMON_ENABLED
-  enabled, //                            PTPMON_ENABLED
-  S(Kind.UDS, 'uds'), //                 UDS
-  S(Kind.U8_PAD3, 'u8'), //              DOMAIN_NUMBER
-  S(Kind.U8_PAD3, 'u8'), //              TRANSPORT_SPECIFIC
-  S(Kind.BE32, 's32'), //                NUM_READINGS
-  enabled, //                            TS_ENABLED
-  S(Kind.BE16_PAD2, 'u16'), //           VID
-  S(Kind.BE16_PAD2, 'u16'), //           ETHERTYPE
-  enabled, //                            QUIET_ENABLED
-  enabled, //                            TAPRIO_ENABLED
-  enabled, //                            TXTIME_ENABLED
-  enabled, //                            DEADLINE_ENABLED
-  S(Kind.IP, 'ip'), //                   IP_DESTINATION
-  enabled, //                            L2_ENABLED
-  enabled, //                            L4_ENABLED
-  S(Kind.BE16, 'u16'), //                DATA_PORT
-  enabled, //                            SCHED_FIFO_ENABLED
-  enabled, //                            SCHED_RR_ENABLED
-  S(Kind.BE32, 's32'), //                SCHED_PRIORITY
-  S(Kind.BE64, 'u64'), //                CPU_MASK (unsigned long)
-  S(Kind.U8_PAD3, 'testState'), //       TEST_STATE
-  enabled, //                            SYNC_MONITOR_ENABLED
-  S(Kind.U8_PAD3, 'linkState'), //       PORT_LINK_STATE
-  time, //                               CURRENT_CLOCK_TAI
-  time, //                               OPER_BASE_TIME
-];
 
 const IFNAMSIZ = 16;
 const UNIX_PATH_MAX = 108;
 const IP_ADDR_OFFSET = 4;
 const IP_IFNAME_OFFSET = 20;
 
-function specOf(mid: number): Spec {
+function specOf(mid: number): (typeof MID_TABLE)[Mid] {
   if (!isKnownMid(mid)) throw MgmtUnknownMid(mid);
-  return MID_SPECS[mid];
+  return MID_TABLE[mid];
 }
 
 /**
@@ -212,11 +67,10 @@ function writeText(mid: number, view: Uint8Array, at: number, v: unknown, field:
   view.set(bytes, at);
 }
 
-function parseMac(mid: number, v: unknown): Buffer {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) {
-    throw bad(mid, `expected a MAC address like 02:00:00:00:0b:02, got ${String(v)}`);
-  }
-  return Buffer.from(v.replaceAll(':', ''), 'hex');
+function macOf(mid: number, v: unknown): Buffer {
+  const mac = typeof v === 'string' ? parseMac(v) : null;
+  if (!mac) throw bad(mid, `expected a MAC address like 02:00:00:00:0b:02, got ${String(v)}`);
+  return mac;
 }
 
 /** Encodes the value of a fixed-size MID (and LOG) to its payload bytes. */
@@ -271,7 +125,7 @@ export function encodeValue<M extends Mid>(mid: M, value: MidValue<M>): Buffer {
       view.set(v);
       break;
     case 'mac':
-      view.set(parseMac(mid, v));
+      view.set(macOf(mid, v));
       break;
     case 'ifname':
       writeText(mid, view, 0, v, IFNAMSIZ);
@@ -376,7 +230,7 @@ export function decodeValue<M extends Mid>(mid: M, payload: Uint8Array): MidValu
       out = Buffer.from(view);
       break;
     case 'mac':
-      out = [...view.subarray(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+      out = formatMac(view);
       break;
     case 'ifname':
       out = readText(view, 0, IFNAMSIZ);
@@ -409,32 +263,4 @@ function decodeLog(payload: Uint8Array): LogPayload {
     throw MgmtBadLog(`buf_len ${bufLen} disagrees with the ${payload.length - 8} record byte(s) in the TLV`);
   }
   return { logVersion, records: Buffer.from(payload.subarray(8)) };
-}
-
-// ---- GET_ERROR replies -------------------------------------------------------
-
-export function encodeErrorPayload(rc: number, extack: string): Buffer {
-  if (!Number.isInteger(rc) || rc < -0x80000000 || rc > 0x7fffffff) {
-    throw MgmtBadValue('GET_ERROR', `rc ${rc} is not a 32-bit integer`);
-  }
-  const w = mgmtWasm();
-  w.writeField(w.ioPtr(), Kind.BE32, 0, BigInt(rc));
-  // A C peer keeps at most ISOCHRON_EXTACK_SIZE - 1 bytes and discards the
-  // whole text when it is longer, so cut it here (on a UTF-8 boundary).
-  let text = Buffer.from(extack.replaceAll('\0', ''), 'utf8');
-  if (text.length > MAX_EXTACK_BYTES) {
-    text = Buffer.from(text.subarray(0, MAX_EXTACK_BYTES).toString('utf8').replace(/\uFFFD+$/, ''), 'utf8');
-  }
-  return Buffer.concat([fromIo(4), text]);
-}
-
-export function decodeErrorPayload(payload: Uint8Array): MgmtErrorPayload {
-  const w = mgmtWasm();
-  if (w.checkErrorReply(payload.length) !== 0) throw MgmtBadPayloadLength('at least 4', 'GET_ERROR reply', payload.length);
-  ioView(4).set(payload.subarray(0, 4));
-  const rc = Number(BigInt.asIntN(32, w.readField(w.ioPtr(), Kind.BE32, 0)));
-  // The C side prints the text with %s, so anything after a NUL is unseen.
-  const text = Buffer.from(payload.subarray(4));
-  const nul = text.indexOf(0);
-  return { rc, extack: (nul < 0 ? text : text.subarray(0, nul)).toString('utf8') };
 }

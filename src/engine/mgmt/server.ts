@@ -3,7 +3,8 @@
 // failure, and rc + extack for the GET_ERROR that follows.
 import { encodeErrorResponse, encodeResponse } from './codec.js';
 import { isKnownMid, type Mid } from './ids.js';
-import { encodeValue, type MidValue } from './payloads.js';
+import { encodeValue } from './payloads.js';
+import type { MidValue } from './values.js';
 
 /** RESPONSE carrying a MID's value (GET reply, or the echo of a SET). */
 export function responseFor<M extends Mid>(mid: M, value: MidValue<M>): Buffer {

@@ -24,12 +24,9 @@ import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../sy
 import { kernelTaiOffset } from '../../sys/time.js';
 import { setKernelTaiOffset } from './utc.js';
 import { Errno } from '../../core/errors.js';
+import type { OutputStreams } from '../../core/output.js';
 import { encodeResponseParts, Mid } from '../mgmt/index.js';
 
-export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
 
 /** What the Receiver needs of the DataPlane (an interface so tests can drive it without threads). */
 export interface DataPlaneControl {
@@ -54,7 +51,7 @@ export interface ReceiverSettings {
 }
 
 export interface ReceiverDeps {
-  out: Output;
+  out: OutputStreams;
   linkRunning: () => boolean | null;
   sysmon: Sysmon | null;
   /** ptp4l/PHC answers; default: from the settings and `sysmon`. */
@@ -142,7 +139,7 @@ export class Receiver {
       { partialTimeoutMs: this.settings.partialTimeoutMs },
     );
     this.#client = conn;
-    this.#deps.out.stdout(`Accepted connection from ${conn.remoteAddress}\n`);
+    this.#deps.out.out(`Accepted connection from ${conn.remoteAddress}\n`);
     return conn;
   }
 
@@ -152,7 +149,7 @@ export class Receiver {
     const conn = this.#client;
     await dispatchMessage(msg, this.#ops, this.errors, {
       send: (reply) => conn?.send(reply),
-      log: (line) => this.#deps.out.stderr(`${line}\n`),
+      log: (line) => this.#deps.out.err(`${line}\n`),
     });
   }
 
@@ -165,16 +162,16 @@ export class Receiver {
     for (let i = 0; i < n; i++) {
       const at = ring.peek(i);
       if (d[at + R_STATUS] === RecordStatus.TooShort) {
-        if (!quiet) this.#deps.out.stdout(`Packet too short (${d[at + R_LENGTH]} bytes)\n`);
+        if (!quiet) this.#deps.out.out(`Packet too short (${d[at + R_LENGTH]} bytes)\n`);
         continue;
       }
       const seqid = Number(d[at + R_SEQID]);
       const outcome = this.session.packet(seqid, d[at + R_ARRIVAL], d[at + R_HWTS], d[at + R_SWTS], this.settings.utcTaiOffset);
       if (outcome.kind === 'discarded') {
-        if (!quiet) this.#deps.out.stdout(outcome.stdout);
+        if (!quiet) this.#deps.out.out(outcome.stdout);
       } else if (outcome.kind === 'zero-seqid') {
         // C would exit here ("cannot log rcv packet with index 4294967295"); we drop it.
-        if (!quiet) this.#deps.out.stdout('Discarding seqid 0\n');
+        if (!quiet) this.#deps.out.out('Discarding seqid 0\n');
       } else {
         this.loggedTotal++;
         this.#act(outcome.action);
@@ -185,7 +182,7 @@ export class Receiver {
     this.#rearm();
     const dropped = this.#plane?.dropped ?? 0;
     if (dropped > this.#reportedDrops) {
-      this.#deps.out.stderr(`Receive ring full: ${dropped - this.#reportedDrops} packet(s) not logged (the main thread fell behind)\n`);
+      this.#deps.out.err(`Receive ring full: ${dropped - this.#reportedDrops} packet(s) not logged (the main thread fell behind)\n`);
       this.#reportedDrops = dropped;
     }
   }
@@ -204,7 +201,7 @@ export class Receiver {
 
   #protocolError(err: IsochronError, recoverable: boolean): void {
     const what = recoverable ? 'ignored' : 'closing the connection';
-    this.#deps.out.stderr(`${err.message} [${err.code}; ${what}]\n`);
+    this.#deps.out.err(`${err.message} [${err.code}; ${what}]\n`);
   }
 
   #setPacketCount(count: bigint): void {
@@ -220,7 +217,7 @@ export class Receiver {
   #takeLog(): RcvLog | null {
     const action = this.session.getLog();
     if (action.kind === 'send-log') {
-      if (action.stderr) this.#deps.out.stderr(action.stderr);
+      if (action.stderr) this.#deps.out.err(action.stderr);
       return action.log;
     }
     return null;
@@ -235,14 +232,14 @@ export class Receiver {
   /** C: the answer also fixes the kernel's UTC-TAI offset and becomes ours. */
   async #utcOffset(): Promise<number> {
     const offset = await this.#sync.utcOffset();
-    fixupKernelUtcOffset(offset, kernelTaiOffset, (v) => setKernelTaiOffset(BigInt(v)), (t) => this.#deps.out.stdout(t));
+    fixupKernelUtcOffset(offset, kernelTaiOffset, (v) => setKernelTaiOffset(BigInt(v)), (t) => this.#deps.out.out(t));
     this.settings.utcTaiOffset = offset;
     return offset;
   }
 
   #act(action: RcvAction): void {
     if (action.kind !== 'send-log') return;
-    if (action.stderr) this.#deps.out.stderr(action.stderr);
+    if (action.stderr) this.#deps.out.err(action.stderr);
     // Not awaited: the connection streams it behind any reply in progress.
     void this.#client?.send(encodeResponseParts(Mid.LOG, logPayload(action.log)));
   }

@@ -16,7 +16,7 @@ import { encodeSockaddrIn, encodeSockaddrLl } from '../../sys/structs.js';
 import { getTsInfo, setHwTimestamping, timestampingFlags } from '../../sys/tstamp.js';
 import { UdpSocket } from '../../sys/udp.js';
 import { SendNoHwts, SendTsInfo } from './errors.js';
-import type { SendIo } from './io.js';
+import type { OutputStreams } from '../../core/output.js';
 import type { SendPlan } from './plan.js';
 
 export interface DataSocket {
@@ -66,7 +66,7 @@ export function socketBufferSize(frameSize: number): number {
   return Math.max(2048, frameSize);
 }
 
-export function openDataSocket(plan: SendPlan, dmac: Buffer, io: SendIo, dev: DeviceIoctl = kernelIoctl): DataSocket {
+export function openDataSocket(plan: SendPlan, dmac: Buffer, io: OutputStreams, dev: DeviceIoctl = kernelIoctl): DataSocket {
   const bufferSize = socketBufferSize(plan.frameSize);
   let socket: DgramSocket;
   let dest: Buffer;
@@ -100,7 +100,7 @@ export function openDataSocket(plan: SendPlan, dmac: Buffer, io: SendIo, dev: De
   }
 }
 
-function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: SendIo, dev: DeviceIoctl): void {
+function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: OutputStreams, dev: DeviceIoctl): void {
   let caps: number;
   try {
     caps = getTsInfo(plan.ifname, dev).soTimestamping;

@@ -3,7 +3,7 @@
 // kernel and the wire use (C truncates the same way when it stores them in
 // its int/u16 fields), so nothing downstream handles bigint options.
 import { cpus as osCpus } from 'node:os';
-import type { SendOptions } from '../../verbs/send/options.js';
+import type { SendOptions } from './options.js';
 import type { IpAddress } from '../../args/values/ip.js';
 import type { SessionOptions } from '../traffic/session.js';
 import type { ScheduleOptions } from '../traffic/schedule.js';

@@ -21,7 +21,7 @@ import { buildFrameTemplate, headerOffset } from '../../core/frame.js';
 import { SendLog } from '../traffic/logs.js';
 import { resolveSchedule, scheduleBanner, SendSchedule, type ResolvedSchedule } from '../traffic/schedule.js';
 import { openDataSocket, socketBufferSize, type DataSocket } from './data-socket.js';
-import type { SendIo } from './io.js';
+import type { OutputStreams } from '../../core/output.js';
 import { noFaults, type SendFaults } from './faults.js';
 import { SendLogFiller, type SentObserver } from './log-filler.js';
 import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from './worker-pools.js';
@@ -30,7 +30,7 @@ import { frameTransport, type SendPlan } from './plan.js';
 export interface SenderRunDeps {
   pools: LoopPools;
   /** Where the schedule banner goes (stderr for `isochron send`, the daemon's log). */
-  io: SendIo;
+  io: OutputStreams;
   utcTaiOffset: number;
   /** Sees every sent packet (the benchmark's wakeup statistics). */
   onSent?: SentObserver;
@@ -104,7 +104,7 @@ export class SenderData {
   }
 
   /** Opens the socket and builds the frame; throws the first IsochronError with nothing left open. */
-  static open(plan: SendPlan, dmac: Buffer, io: SendIo, dev: DeviceIoctl = kernelIoctl): SenderData {
+  static open(plan: SendPlan, dmac: Buffer, io: OutputStreams, dev: DeviceIoctl = kernelIoctl): SenderData {
     const sock = openDataSocket(plan, dmac, io, dev);
     try {
       // Checked here, where C builds its frame: a cycle of 0 or a frame too

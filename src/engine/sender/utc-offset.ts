@@ -8,7 +8,7 @@ import { lastErrno, libc, strerror } from '../../sys/libc.js';
 import { withErrno } from '../../sys/errors.js';
 import { planUtcTaiOffset } from '../traffic/schedule.js';
 import { SendUtcOffset } from './errors.js';
-import type { SendIo } from './io.js';
+import type { OutputStreams } from '../../core/output.js';
 
 const TIMEX_SIZE = 208;
 const ADJ_TAI = 0x80;
@@ -27,7 +27,7 @@ export function setKernelTaiOffset(offset: number): void {
 }
 
 /** Resolves the offset for a run with --omit-sync (sync monitoring is refused earlier). */
-export function resolveUtcTaiOffset(option: number | null, io: SendIo, setKernel = setKernelTaiOffset): number {
+export function resolveUtcTaiOffset(option: number | null, io: OutputStreams, setKernel = setKernelTaiOffset): number {
   let kernel = 0;
   try {
     kernel = option === null ? kernelTaiOffset() : 0;

@@ -1,6 +1,6 @@
 // Sync monitoring (C's syncmon) and the sync sources a receiver answers
 // from. See docs/sync.md.
-export { Syncmon, NUM_SYNC_CHECKS, type SyncmonNodeSpec, type SyncmonOutput, type SyncCheck } from './syncmon.js';
+export { Syncmon, NUM_SYNC_CHECKS, type SyncmonNodeSpec, type SyncCheck } from './syncmon.js';
 export { SyncNodeState, offsetColumn, type SyncSnapshot } from './node.js';
 export { localProbe, remoteProbe, type SyncProbe, type RemoteQuery } from './probes.js';
 export { createSyncSources, type SyncSources, type SyncSourcesOptions } from './sources.js';

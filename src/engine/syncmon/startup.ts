@@ -7,10 +7,9 @@ import { isIsochronError } from '../../core/errors.js';
 import { PtpmonNotRunning, type PtpmonClient } from '../ptpmon/index.js';
 import { withErrno } from '../../sys/errors.js';
 import { SyncPtp4lWaitTimeout } from './errors.js';
+import type { OutputStreams } from '../../core/output.js';
 
-export interface Ptp4lWaitIo {
-  out(text: string): void;
-  err(text: string): void;
+export interface Ptp4lWaitIo extends OutputStreams {
   /** Resolves after ms, or at once when the run is interrupted. */
   sleep(ms: number): Promise<void>;
   interrupted(): boolean;

@@ -13,6 +13,7 @@ import { clockGettime } from '../../sys/time.js';
 import { formatNs } from '../traffic/schedule.js';
 import { offsetColumn, SyncNodeState } from './node.js';
 import type { SyncProbe } from './probes.js';
+import type { OutputStreams } from '../../core/output.js';
 
 /** C's NUM_SYNC_CHECKS. */
 export const NUM_SYNC_CHECKS = 3;
@@ -38,11 +39,6 @@ export interface SyncmonNodeSpec {
   linkDownHint?: () => string;
 }
 
-export interface SyncmonOutput {
-  out(text: string): void;
-  err(text: string): void;
-}
-
 export interface SyncCheck {
   ok: boolean;
   /** C's "all nodes within 3x the threshold" (decides the first waiting interval). */
@@ -65,7 +61,7 @@ export class Syncmon {
 
   constructor(
     nodes: SyncmonNodeSpec[],
-    private readonly io: SyncmonOutput,
+    private readonly io: OutputStreams,
     private readonly now: () => bigint = () => clockGettime(CLOCK_TAI),
   ) {
     this.#nodes = nodes.map((spec) => ({ spec, running: null, sync: spec.sync ? new SyncNodeState(spec.name, spec.sync.threshold) : null }));

@@ -5,6 +5,7 @@
 //   ISOCHRON_DAEMON_IDLE_TIMEOUT_MS      idle connection that holds no role (60 s)
 //   ISOCHRON_MGMT_MESSAGE_DEADLINE_MS    one message, first byte to last (30 s)
 //   ISOCHRON_DAEMON_ORPHAN_KEEP_MS       an orphaned run's log after it ended (10 min)
+import { envMs } from '../../core/env.js';
 
 /** Connections served at once; past this the longest-idle one that owns nothing makes room. */
 export const MAX_CONNECTIONS = 64;
@@ -14,14 +15,6 @@ export const IDLE_TIMEOUT_MS = 60_000;
 export const MESSAGE_DEADLINE_MS = 30_000;
 /** A run whose owner left is kept (its log readable, reclaimable) this long after it ended. */
 export const ORPHAN_KEEP_MS = 600_000;
-
-/** A positive integer from the environment, or the default (a bad value is ignored, never fatal). */
-export function envMs(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-}
 
 export interface SlotLimits {
   maxConnections: number;

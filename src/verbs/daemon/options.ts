@@ -3,7 +3,7 @@ import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
-import { DEFAULT_STATS_PORT } from '../send/options.js';
+import { DEFAULT_STATS_PORT } from '../../engine/traffic/defaults.js';
 
 export const DAEMON_SPEC: VerbSpec = {
   usageName: 'isochron-daemon',
@@ -31,7 +31,7 @@ export function buildDaemonOptions(r: ResolvedOptions): DaemonOptions {
   return {
     pidFile: r.text('pidFile', '') || null,
     logFile: r.text('logFile', '') || null,
-    statsPort: statsPort === 0n ? DEFAULT_STATS_PORT : statsPort,
+    statsPort: statsPort === 0n ? BigInt(DEFAULT_STATS_PORT) : statsPort,
     statsAddress: r.ip('statsAddress'),
   };
 }

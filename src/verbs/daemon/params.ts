@@ -8,6 +8,7 @@
 // same way when it stores them), bounds are checked at test start.
 import type { IsochronError } from '../../core/errors.js';
 import { decodeValue, Mid, type IpDestination } from '../../engine/mgmt/index.js';
+import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 import { DaemonTruncation } from './errors.js';
 
 export interface SenderParams {
@@ -51,10 +52,6 @@ export interface SenderParams {
   omitSync: boolean;
 }
 
-export const DEFAULT_UDS = '/var/run/ptp4l';
-const ETH_P_ISOCHRON = 0xdead;
-const DATA_PORT = 6000;
-const STATS_PORT = 5000;
 
 export function defaultSenderParams(): SenderParams {
   return {
@@ -62,7 +59,7 @@ export function defaultSenderParams(): SenderParams {
     dmac: Buffer.alloc(6),
     smac: Buffer.alloc(6),
     priority: 0,
-    statsPort: STATS_PORT,
+    statsPort: DEFAULT_STATS_PORT,
     baseTime: 0n,
     advanceTime: 0n,
     shiftTime: 0n,
@@ -71,11 +68,11 @@ export function defaultSenderParams(): SenderParams {
     domainNumber: 0,
     transportSpecific: 0,
     uds: DEFAULT_UDS,
-    numReadings: 5,
+    numReadings: DEFAULT_NUM_READINGS,
     frameSize: 0,
     timestamps: false,
     vid: -1,
-    etype: ETH_P_ISOCHRON,
+    etype: DEFAULT_ETHERTYPE,
     quiet: false,
     taprio: false,
     txtime: false,
@@ -85,7 +82,7 @@ export function defaultSenderParams(): SenderParams {
     ipDestination: { family: 0, address: '', ifname: '' },
     l2: false,
     l4: false,
-    dataPort: DATA_PORT,
+    dataPort: DEFAULT_DATA_PORT,
     schedFifo: false,
     schedRr: false,
     schedPriority: 0,

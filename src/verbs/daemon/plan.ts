@@ -8,11 +8,11 @@ import { AF_INET, AF_INET6 } from '../../engine/mgmt/index.js';
 import { ipToBytes } from '../../engine/mgmt/ip.js';
 import { cpusFromMask, type DataPlan, type SendPlan } from '../../engine/sender/plan.js';
 import { resolveSchedule, type ResolvedSchedule } from '../../engine/traffic/schedule.js';
+import { MAX_FRAME_SIZE } from '../../core/frame.js';
+import { isZeroMac } from '../../core/mac.js';
 import { DaemonBadParams, DaemonLogTooLarge, DaemonSyncThreshold } from './errors.js';
 import type { SenderParams } from './params.js';
 
-/** C's BUF_SIZ: the largest frame the sender builds. */
-const MAX_FRAME_SIZE = 10_000;
 /**
  * The daemon keeps the whole sender log in memory and sends it in one LOG
  * reply (48 bytes a packet): 4 M packets is 192 MB, beyond what a reader
@@ -33,7 +33,6 @@ function ipAddressOf(p: SenderParams): IpAddress | null {
   return { family, address: d.address, bytes: family === 4 ? bytes.subarray(0, 4) : bytes, device: d.ifname || undefined };
 }
 
-const isZeroMac = (mac: Buffer): boolean => mac.every((b) => b === 0);
 
 /** Throws the first IsochronError C's argument checks would report. */
 export function planFromParams(p: SenderParams): DaemonPlan {

@@ -2,7 +2,7 @@
 // prog_prepare_send_session (data socket, frame, log, session start, loop
 // threads) is src/send's startSenderRun; this adds what only the daemon
 // does: the TEST_STATE life cycle, the GET_ERROR failure, the hardware
-// timestamp fallback, the optional mlockall and its log lines. The parts of
+// timestamp fallback and its log lines. The parts of
 // `isochron send` that belong to the orchestrator here (receiver
 // connection, sync monitor, .dat file) are not used.
 //
@@ -14,7 +14,7 @@
 // and an interface without hardware timestamping falls back to software
 // timestamps instead of failing SIOCSHWTSTAMP (orchestrate_omithwts_fail).
 import type { IsochronError } from '../../core/errors.js';
-import type { SendIo } from '../../engine/sender/io.js';
+import type { OutputStreams } from '../../core/output.js';
 import type { LoopPools } from '../../engine/sender/worker-pools.js';
 import { faultSummaryLines, faultTotal } from '../../engine/sender/faults.js';
 import { startSenderRun, type SenderRun, type SenderRunResult } from '../../engine/sender/sender.js';
@@ -22,7 +22,6 @@ import { resolveUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
-import { lockMemory, unlockMemory } from '../../sys/sched.js';
 import { getTsInfo } from '../../sys/tstamp.js';
 import type { SendLog } from '../../engine/traffic/logs.js';
 import { DaemonTestFailed } from './errors.js';
@@ -34,13 +33,6 @@ export interface SessionDeps {
   log: DaemonLog;
   /** NIC ioctls; tests may stand in for a NIC with hardware timestamping. */
   dev?: DeviceIoctl;
-  /**
-   * mlockall for the run, as the C daemon keeps its memory locked. Default
-   * false: in the long-lived daemon process V8 aborted ("Check failed:
-   * 0 == ret") soon after mlockall(MCL_CURRENT | MCL_FUTURE) with the loop
-   * threads running; see docs/daemon.md.
-   */
-  lockMemory?: boolean;
 }
 
 export type SessionState = 'running' | 'finished' | 'failed';
@@ -70,7 +62,6 @@ export class SenderSession {
   private constructor(
     private readonly run: SenderRun,
     readonly softwareFallback: boolean,
-    private readonly locked: boolean,
     private readonly out: DaemonLog,
   ) {
     this.done = run.finished.then(
@@ -90,7 +81,7 @@ export class SenderSession {
   /** Opens everything and starts the loops; throws the first IsochronError (nothing left open). */
   static start({ plan }: DaemonPlan, deps: SessionDeps): SenderSession {
     const dev = deps.dev ?? kernelIoctl;
-    const io: SendIo = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
+    const io: OutputStreams = { out: (t) => deps.log.write(t), err: (t) => deps.log.write(t) };
     const utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
     let fallback = false;
     if (plan.timestamps && lacksHardwareTimestamps(plan.ifname, dev)) {
@@ -100,26 +91,10 @@ export class SenderSession {
       plan = { ...plan, omitHwts: true };
       deps.log.line(`Interface ${plan.ifname} has no hardware timestamping (ETHTOOL_GET_TS_INFO), falling back to software timestamps`);
     }
-    let locked = false;
-    if (deps.lockMemory ?? false) {
-      try {
-        lockMemory();
-        locked = true;
-      } catch (err) {
-        // A daemon without CAP_IPC_LOCK still gives a useful (if less
-        // deterministic) test; C would not have started at all.
-        deps.log.line(`mlockall failed, running with unlocked memory: ${(err as Error).message}`);
-      }
-    }
     // planFromParams insists on a destination MAC for L2.
     const dmac = plan.data.kind === 'l2' ? (plan.data.dmac as Buffer) : Buffer.alloc(6);
-    try {
-      const run = startSenderRun(plan, dmac, { pools: deps.pools, io, utcTaiOffset, dev });
-      return new SenderSession(run, fallback, locked, deps.log);
-    } catch (err) {
-      if (locked) unlockMemory();
-      throw err;
-    }
+    const run = startSenderRun(plan, dmac, { pools: deps.pools, io, utcTaiOffset, dev });
+    return new SenderSession(run, fallback, deps.log);
   }
 
   get running(): boolean {
@@ -133,12 +108,7 @@ export class SenderSession {
     await this.done;
   }
 
-  #release(): void {
-    if (this.locked) unlockMemory();
-  }
-
   #fail(err: IsochronError): void {
-    this.#release();
     this.failure = err;
     this.state = 'failed';
     this.out.line(err.message);
@@ -159,7 +129,6 @@ export class SenderSession {
       this.#fail(first);
       return;
     }
-    this.#release();
     this.state = 'finished';
     this.out.line(`Test ${this.#stopping ? 'stopped' : 'finished'}: ${r.sent} packets sent, ${this.log.timestamped} fully timestamped`);
     // The run kept going (no management id carries --fail-fast): the log,

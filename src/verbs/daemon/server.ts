@@ -39,7 +39,6 @@ export interface DaemonServerOptions extends ConnectionOptions {
   address: ListenAddress | null;
   log: DaemonLog;
   dev?: DeviceIoctl;
-  lockMemory?: boolean;
   /** Connections served at once (then room is made, see above). Default 64. */
   maxConnections?: number;
   /** An orphaned run's log is kept this long after the run ended. Default 10 min. */
@@ -83,7 +82,7 @@ export class DaemonServer {
 
   private constructor(private readonly opts: DaemonServerOptions) {
     this.#peerLog = new RateLimitedLog(opts.log);
-    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, lockMemory: opts.lockMemory }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
+    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
     // Half-open: a peer that sends its requests and then shuts down its
     // sending side still gets every reply (connection.ts ends our side).
     this.#server = createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));

@@ -9,11 +9,14 @@
 // "it's" is not a quoted apostrophe). There are no other escapes: the file
 // reader already replaced them.
 import { planCommandLine } from '../../args/parse.js';
-import type { SendOptions } from '../send/options.js';
+import { SEND_SPEC, buildSendOptions, type SendOptions } from '../../engine/sender/options.js';
 import type { Clock } from '../../args/values/index.js';
 import { clockTaiNs } from '../../args/values/clock.js';
 import { OrchExecInvalid, OrchExecUnsupported, OrchIniUnterminatedQuote } from './errors.js';
 import type { IniValue } from './ini.js';
+
+/** The one verb an exec line may name. */
+const EXEC_VERBS = { send: { spec: SEND_SPEC, build: buildSendOptions } } as const;
 
 const isSpace = (c: string): boolean => c === ' ' || (c >= '\t' && c <= '\r');
 
@@ -52,13 +55,14 @@ export interface ExecContext {
 export function parseExecLine(exec: IniValue, ctx: ExecContext): SendOptions {
   const words = splitExecLine(exec.text, ctx.file, exec.line);
   // C: isochron_parse_args() on the words, so "isochron send ..." and
-  // "isochron-send ..." both work; argv[0] may be any path.
-  const plan = planCommandLine(words[0] ?? '', words.slice(1), { version: '', nowTai: ctx.nowTai ?? clockTaiNs });
+  // "isochron-send ..." both work; argv[0] may be any path. Only send's
+  // grammar is given: another verb is refused before its arguments are read.
+  const plan = planCommandLine(EXEC_VERBS, words[0] ?? '', words.slice(1), { version: '', nowTai: ctx.nowTai ?? clockTaiNs });
   if (plan.kind === 'exit') {
     const detail = plan.stderr.trimEnd().split('\n')[0] || 'invalid command line';
     // Keep the exit status the same command line would give on its own.
     throw OrchExecInvalid(ctx.file, exec.line, ctx.node, detail, plan.status - 256);
   }
-  if (plan.verb !== 'send') throw OrchExecUnsupported(ctx.file, exec.line, exec.text, ctx.node);
+  if (plan.kind === 'other') throw OrchExecUnsupported(ctx.file, exec.line, exec.text, ctx.node);
   return plan.options;
 }

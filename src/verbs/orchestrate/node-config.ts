@@ -3,10 +3,10 @@
 // CPU_MASK last, optional ones only when C sends them) and the receiver's
 // three settings. Values are narrowed the way C's casts narrow them (the
 // send parser keeps 64-bit integers; the wire fields are smaller).
-import type { SendOptions } from '../send/options.js';
+import type { SendOptions } from '../../engine/sender/options.js';
 import type { IpAddress } from '../../args/values/ip.js';
 import { AF_INET, AF_INET6, Mid, type MidValue } from '../../engine/mgmt/index.js';
-import { formatMac } from '../../engine/traffic/mgmt-sequence.js';
+import { formatMac } from '../../core/mac.js';
 import type { IniNode } from './ini.js';
 
 /** Where a node's management port is. */

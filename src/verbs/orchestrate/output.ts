@@ -5,7 +5,7 @@
 // --frame-size value itself (C's orchestrator never opens the data socket,
 // which is where `isochron send` subtracts the L4 headers), base_time the
 // --base-time given, not the operational one.
-import type { SendOptions } from '../send/options.js';
+import type { SendOptions } from '../../engine/sender/options.js';
 import { writeDatFile, type DatMeta } from '../../engine/dat/writer.js';
 import { errnoText } from '../../engine/dat/strerror.js';
 import { isIsochronError } from '../../core/errors.js';

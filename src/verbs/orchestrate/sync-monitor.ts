@@ -15,14 +15,11 @@
 // handed to `onNodeError`, its pair is dropped, and the others carry on.
 import { isIsochronError } from '../../core/errors.js';
 import { Mid, PortLinkState } from '../../engine/mgmt/index.js';
-import { formatClockIdentity } from '../../engine/ptpmon/index.js';
 import { remoteProbe, Syncmon, type SyncmonNodeSpec } from '../../engine/syncmon/index.js';
 import { NSEC_PER_SEC } from '../../engine/traffic/schedule.js';
+import { initialIntervalNs } from '../../engine/syncmon/intervals.js';
 import type { NodeLink } from './node-link.js';
-
-export { NUM_SYNC_CHECKS } from '../../engine/syncmon/index.js';
-/** C's port_state_to_string. */
-export { portStateName } from '../../engine/ptpmon/index.js';
+import type { OutputStreams } from '../../core/output.js';
 
 export interface MonitoredNode {
   link: NodeLink;
@@ -36,16 +33,9 @@ export interface MonitoredNode {
   cycleTime?: bigint;
 }
 
-export interface MonitorIo {
-  out(text: string): void;
-  err(text: string): void;
+export interface MonitorIo extends OutputStreams {
   /** CLOCK_TAI now (ns), for the sync statistics lines. */
   nowTai(): bigint;
-}
-
-/** C's clockid_to_string: "001122.3344.556677". */
-export function clockIdText(id: Uint8Array): string {
-  return formatClockIdentity(id);
 }
 
 /** C's syncmon_node_query_link_state_remote: the node's answer, C's line when there is none. */
@@ -107,9 +97,7 @@ export class SyncMonitor {
   /** C's syncmon_init: one check to pick the initial period, then the monitoring period. */
   async init(): Promise<void> {
     const first = await this.#check();
-    if (first.ok) this.initialIntervalNs = NSEC_PER_SEC / 10n;
-    else if (first.within3x) this.initialIntervalNs = NSEC_PER_SEC / 2n;
-    else this.initialIntervalNs = NSEC_PER_SEC;
+    this.initialIntervalNs = initialIntervalNs(first.ok ? 'ok' : first.within3x ? 'within-3x' : 'bad');
     let shortest: bigint | null = null;
     for (const n of this.#nodes) {
       if (n.role !== 'sender') continue;

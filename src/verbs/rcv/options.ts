@@ -5,9 +5,9 @@ import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
-import { isZeroMac } from '../../args/values/mac.js';
+import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
-import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../send/options.js';
+import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
 export const RCV_SPEC: VerbSpec = {
   usageName: 'isochron-rcv',
@@ -80,20 +80,20 @@ export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
     interface: r.text('interface', ''),
     destinationMac: isZeroMac(dmac) ? null : dmac,
     quiet: r.flag('quiet'),
-    etype: orDefault(r.integer('etype', 0n), DEFAULT_ETHERTYPE),
+    etype: orDefault(r.integer('etype', 0n), BigInt(DEFAULT_ETHERTYPE)),
     statsAddress: r.ip('statsAddress'),
-    statsPort: orDefault(r.integer('statsPort', 0n), DEFAULT_STATS_PORT),
+    statsPort: orDefault(r.integer('statsPort', 0n), BigInt(DEFAULT_STATS_PORT)),
     schedPriority: r.integer('schedPriority', 0n),
     schedFifo: r.flag('schedFifo'),
     schedRr: r.flag('schedRr'),
     utcTaiOffset: utcTaiOffset === -1n ? null : utcTaiOffset,
     l2: l2 || !l4,
     l4,
-    dataPort: DEFAULT_DATA_PORT,
+    dataPort: BigInt(DEFAULT_DATA_PORT),
     domainNumber: r.integer('domainNumber', 0n),
     transportSpecific: r.integer('transportSpecific', 0n),
     unixDomainSocket: r.text('unixDomainSocket', '') || DEFAULT_UDS,
-    numReadings: orDefault(r.integer('numReadings', 0n), DEFAULT_NUM_READINGS),
+    numReadings: orDefault(r.integer('numReadings', 0n), BigInt(DEFAULT_NUM_READINGS)),
     omitHwts: r.flag('omitHwts'),
   };
 }

@@ -10,28 +10,24 @@ import { formatRunSummary } from '../../engine/traffic/run-summary.js';
 import { WaitNotice } from '../../engine/syncmon/wait-notice.js';
 import { DataPlane } from '../../engine/receiver/worker-pool.js';
 import { RcvInterrupted } from '../../engine/receiver/errors.js';
-import { Receiver, type Output } from '../../engine/receiver/receiver.js';
+import { Receiver } from '../../engine/receiver/receiver.js';
+import { processStreams, type OutputStreams } from '../../core/output.js';
 import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
-import { envMs } from '../daemon/limits.js';
+import { envMs } from '../../core/env.js';
 import type { ReceiveTaskConfig } from '../../../workers/receive-task.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
 
 export interface RcvRuntime {
-  out: Output;
+  out: OutputStreams;
   io: DeviceIoctl;
   /** Resolves when the receiver should stop (default: SIGINT or SIGTERM). */
   stopSignal?: Promise<unknown>;
   /** Called once the receiver listens and receives (tests, the main job). */
   onReady?: (info: { statsPort: number }) => void;
 }
-
-const processOutput: Output = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-};
 
 function signalStop(): { promise: Promise<NodeJS.Signals>; dispose(): void } {
   let handler: (sig: NodeJS.Signals) => void = () => undefined;
@@ -89,7 +85,7 @@ function rcvSummary(rcv: Receiver, status: number, reason: string): string {
 }
 
 export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promise<number> {
-  const out = rt.out ?? processOutput;
+  const out = rt.out ?? processStreams;
   const signals = rt.stopSignal ? null : signalStop();
   const stopSignal = rt.stopSignal ?? (signals as { promise: Promise<unknown> }).promise;
   let plane: DataPlane | null = null;
@@ -117,7 +113,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
           try {
             return interfaceFlags(o.interface).running;
           } catch (err) {
-            out.stderr(`Failed to query port ${o.interface} link state\n`);
+            out.err(`Failed to query port ${o.interface} link state\n`);
             return null;
           }
         },
@@ -140,7 +136,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     server.setYieldGuard({
       holdsTest: () => rcv.holdsTest(),
       yielded: (socket, idleMs) =>
-        out.stderr(`Closing the idle client ${socket.remoteAddress ?? '?'} port ${socket.remotePort ?? '?'} (no traffic for ${idleMs} ms, no test set up): another client is waiting\n`),
+        out.err(`Closing the idle client ${socket.remoteAddress ?? '?'} port ${socket.remotePort ?? '?'} (no traffic for ${idleMs} ms, no test set up): another client is waiting\n`),
     });
     let failure: IsochronError | null = null;
     let failed: () => void = () => undefined;
@@ -168,7 +164,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     receiverStarted = true;
     dataReady();
     rt.onReady?.({ statsPort: server.port });
-    const carrier = watchCarrier(o.interface, (line) => out.stderr(line));
+    const carrier = watchCarrier(o.interface, (line) => out.err(line));
     let stoppedBy: unknown;
     try {
       stoppedBy = await Promise.race([stopSignal, loopFailed]);
@@ -179,17 +175,17 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     await plane.close();
     plane = null;
     if (failure) throw failure;
-    for (const line of rcv.exitLines()) out.stdout(line);
+    for (const line of rcv.exitLines()) out.out(line);
     // C exits 0 on a signal; we give the one status every verb uses for an interrupted run.
     const by = typeof stoppedBy === 'string' ? stoppedBy : 'a stop request';
     const status = RcvInterrupted(by).exitStatus;
-    out.stderr(rcvSummary(rcv, status, `interrupted by ${by}`));
+    out.err(rcvSummary(rcv, status, `interrupted by ${by}`));
     return status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    out.stderr(`${err.message}\n`);
+    out.err(`${err.message}\n`);
     // Once the receiver ran, its end says what it got.
-    if (receiver && plane === null && receiverStarted) out.stderr(rcvSummary(receiver, err.exitStatus, err.code));
+    if (receiver && plane === null && receiverStarted) out.err(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;
   } finally {
     signals?.dispose();

@@ -6,10 +6,10 @@ import type { RcvOptions } from './options.js';
 import { SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { interfaceFlags, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
-import { formatMac } from '../../sys/structs.js';
+import { formatMac } from '../../core/mac.js';
 import { getTsInfo } from '../../sys/tstamp.js';
 import { RcvInterfaceDown, RcvNoPhc, RcvStatsPortRange } from '../../engine/receiver/errors.js';
-import type { Output } from '../../engine/receiver/receiver.js';
+import type { OutputStreams } from '../../core/output.js';
 import { openSysmon, sysmonMethodLine, type Sysmon } from '../../engine/receiver/sync-sources.js';
 import { planReceiverUtcOffset } from '../../engine/receiver/utc.js';
 
@@ -40,22 +40,22 @@ export function checkStatsPort(port: bigint): number {
 }
 
 /** `io` stands in for the NIC's timestamping/PHC ioctls (tests pass a fake NIC). */
-export function prepareReceiver(o: RcvOptions, out: Output, io: DeviceIoctl = kernelIoctl): Prepared {
+export function prepareReceiver(o: RcvOptions, out: OutputStreams, io: DeviceIoctl = kernelIoctl): Prepared {
   const statsPort = checkStatsPort(o.statsPort);
   const utc = planReceiverUtcOffset(o.utcTaiOffset);
-  if (utc.stderr) out.stderr(utc.stderr);
+  if (utc.stderr) out.err(utc.stderr);
   if (!interfaceFlags(o.interface).up) throw RcvInterfaceDown(o.interface);
   const info = getTsInfo(o.interface, io);
-  for (const line of tsInfoWarnings(info.soTimestamping, o.omitHwts)) out.stderr(line);
+  for (const line of tsInfoWarnings(info.soTimestamping, o.omitHwts)) out.err(line);
   let sysmon: Sysmon | null = null;
   if (info.phcIndex < 0) {
-    out.stderr(`interface ${o.interface} does not have a PHC\n`);
+    out.err(`interface ${o.interface} does not have a PHC\n`);
   } else {
     try {
       sysmon = openSysmon(info.phcIndex, Number(o.numReadings), io);
-      out.stdout(sysmonMethodLine(sysmon));
+      out.out(sysmonMethodLine(sysmon));
     } catch (err) {
-      out.stderr(`cannot open /dev/ptp${info.phcIndex}: ${(err as Error).message}\n`);
+      out.err(`cannot open /dev/ptp${info.phcIndex}: ${(err as Error).message}\n`);
     }
   }
   if (!sysmon && !o.omitHwts) throw RcvNoPhc(o.interface);

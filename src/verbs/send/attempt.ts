@@ -11,11 +11,12 @@ import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../../engine/traffic/logs.js';
 import { RCV_DATA_TIMEOUT_MS } from '../../engine/traffic/rcv-session.js';
 import { countRcvRecords } from '../../engine/traffic/run-summary.js';
-import { formatMac, initialIntervalNs, monitorIntervalNs } from '../../engine/traffic/mgmt-sequence.js';
+import { formatMac } from '../../core/mac.js';
+import { initialIntervalNs, monitorIntervalNs } from '../../engine/syncmon/intervals.js';
 import { datFileToWrite, sessionHeader } from '../../engine/traffic/session.js';
 import { SendInterfaceDown, SendInterrupted, SendMeasurementFaults, SendReceiverLost } from '../../engine/sender/errors.js';
 import { faultSummaryLines, faultsLine, type SendFaults } from '../../engine/sender/faults.js';
-import type { SendIo } from '../../engine/sender/io.js';
+import type { OutputStreams } from '../../core/output.js';
 import { linkFlags } from '../../engine/sender/link-state.js';
 import type { SentObserver } from '../../engine/sender/log-filler.js';
 import type { LoopPools } from '../../engine/sender/worker-pools.js';
@@ -79,7 +80,7 @@ export class StopSignal {
 
 export interface SessionContext {
   plan: SendPlan;
-  io: SendIo;
+  io: OutputStreams;
   pools: LoopPools;
   signal: StopSignal;
   utcTaiOffset: number;
@@ -234,7 +235,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
  * is announced, and a second signal gives up on the receiver's half (null:
  * the file keeps the sender's log with an empty receiver log).
  */
-async function collectReceiverLog(link: ReceiverLink, signal: StopSignal, io: SendIo): Promise<Buffer | null> {
+async function collectReceiverLog(link: ReceiverLink, signal: StopSignal, io: OutputStreams): Promise<Buffer | null> {
   if (!signal.stopped) return link.collect();
   io.err(
     `Interrupted: waiting for the receiver's log (${link.where} answers up to ${RCV_DATA_TIMEOUT_MS / 1000} s after the last frame it got); ` +
@@ -250,7 +251,7 @@ async function collectReceiverLog(link: ReceiverLink, signal: StopSignal, io: Se
   }
 }
 
-async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal, io: SendIo): Promise<void> {
+async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal, io: OutputStreams): Promise<void> {
   // C's syncmon_wait_until_ok: numChecks good checks (not necessarily in a
   // row), spaced by the interval the first check chose.
   const interval = Number(initialIntervalNs(first.ok ? 'ok' : first.within3x ? 'within-3x' : 'bad') / NS_PER_MS);
@@ -268,7 +269,7 @@ async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal:
 
 type MonitorVerdict = { kind: 'ok' } | { kind: 'sync-lost' } | { kind: 'lost'; error: IsochronError };
 
-async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal: StopSignal, intervalNs: bigint, io: SendIo): Promise<MonitorVerdict> {
+async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal: StopSignal, intervalNs: bigint, io: OutputStreams): Promise<MonitorVerdict> {
   // C's interval is 0 for an endless run (numFrames * cycle): it would spin.
   const ms = intervalNs > 0n ? Number(intervalNs / NS_PER_MS) || 1 : 1000;
   // C's syncmon_monitor: the test is repeated after numChecks bad checks.
@@ -290,7 +291,7 @@ async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal:
  * decides the exit status, if any (a thread failure first, then
  * SendMeasurementFaults for a run that only had measurement faults).
  */
-export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: SendIo, faultNotes: readonly string[]): IsochronError | null {
+export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: OutputStreams, faultNotes: readonly string[]): IsochronError | null {
   if (r.senderError) io.err(`${r.senderError.message}\nsender thread failed: ${strerror(-r.senderError.errno)}\n`);
   if (r.logError) io.err(`${r.logError.message}\n`);
   // Keeping going: C's line for the first fault of each kind, where C would have stopped.

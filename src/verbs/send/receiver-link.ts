@@ -1,5 +1,5 @@
 // The sender's side of the management conversation with `isochron rcv`
-// (order in src/engine/traffic/mgmt-sequence.ts). Each failure names the peer and
+// (order in test/helpers/mgmt-sequence.ts). Each failure names the peer and
 // the request, because "Connection reset by peer" alone does not say which
 // of two machines went away.
 import { Socket as NetSocket } from 'node:net';
@@ -7,11 +7,11 @@ import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { ManagementClient } from '../../engine/mgmt/client.js';
 import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooLarge } from '../../engine/mgmt/errors.js';
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
-import type { MidValue } from '../../engine/mgmt/payloads.js';
+import type { MidValue } from '../../engine/mgmt/values.js';
 import { strerror } from '../../sys/libc.js';
 import { withErrno } from '../../sys/errors.js';
 import { connectTcp } from '../../sys/tcp.js';
-import { parseMac } from '../../sys/structs.js';
+import { parseMac } from '../../core/mac.js';
 import { SendCollectFailed, SendConnectFailed, SendDestMacMissing, SendPrepareReceiver } from '../../engine/sender/errors.js';
 import { describeClient, type ClientPlan } from '../../engine/sender/plan.js';
 
@@ -73,7 +73,10 @@ export class ReceiverLink {
   /** GET DESTINATION_MAC (L2 without --dmac). */
   async destinationMac(): Promise<Buffer> {
     try {
-      return parseMac(await this.client.get(Mid.DESTINATION_MAC));
+      const text = await this.client.get(Mid.DESTINATION_MAC);
+      const mac = parseMac(text);
+      if (!mac) throw new Error(`${JSON.stringify(text)} is not a MAC address`);
+      return mac;
     } catch (err) {
       const { errnum, detail } = errnoText(err);
       throw withErrno(SendDestMacMissing(this.where, detail), errnum);

@@ -5,7 +5,7 @@
 // cleanly: the session still ends normally, collects and saves, and the
 // run exits 252. The end-of-run line and the statuses: endOfSend below,
 // docs/cli.md "How a run ends".
-import type { SendOptions } from './options.js';
+import type { SendOptions } from '../../engine/sender/options.js';
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { formatRunSummary } from '../../engine/traffic/run-summary.js';
 import { checkOutputFile } from './output-file.js';
@@ -13,14 +13,15 @@ import { openLocalSync, type LocalSync } from '../../engine/syncmon/index.js';
 import { kernelTaiOffset } from '../../sys/time.js';
 import { SendInterrupted, SendMeasurementFaults, SendNothingReceived, SendStopped } from '../../engine/sender/errors.js';
 import { FAULT_KINDS, faultLabel } from '../../engine/sender/faults.js';
-import { processIo, type SendIo } from '../../engine/sender/io.js';
+import { processStreams, type OutputStreams } from '../../core/output.js';
 import { LoopPools } from '../../engine/sender/worker-pools.js';
 import { planSend, type SendPlan } from '../../engine/sender/plan.js';
 import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './attempt.js';
 import { resolveUtcTaiOffset, setKernelTaiOffset } from '../../engine/sender/utc-offset.js';
+import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
 export interface RunSendDeps {
-  io?: SendIo;
+  io?: OutputStreams;
   signal?: StopSignal;
   /** Extra session settings (fake NIC ioctls, benchmark observer). */
   session?: Partial<Pick<SessionContext, 'dev' | 'onSent'>>;
@@ -42,7 +43,7 @@ export interface SendSyncOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_SEND_SYNC: SendSyncOptions = { udsPath: '/var/run/ptp4l', domainNumber: 0, transportSpecific: 0, numReadings: 5 };
+export const DEFAULT_SEND_SYNC: SendSyncOptions = { udsPath: DEFAULT_UDS, domainNumber: 0, transportSpecific: 0, numReadings: DEFAULT_NUM_READINGS };
 
 export function sendSyncOptions(o: SendOptions): SendSyncOptions {
   return {
@@ -57,7 +58,7 @@ export type SendResult = Extract<SessionOutcome, { kind: 'done' }>;
 
 /** Runs a whole send; resolves to the outcome of the last session. Throws IsochronErrors. */
 export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Promise<SendResult> {
-  const io = deps.io ?? processIo;
+  const io = deps.io ?? processStreams;
   const signal = deps.signal ?? new StopSignal();
   const onSignal = (sig: NodeJS.Signals): void => signal.trigger(sig);
   if (deps.handleSignals) {
@@ -113,7 +114,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
  * useful exits non-zero (see endOfSend).
  */
 export async function runSend(options: SendOptions, deps: RunSendDeps = { handleSignals: true }): Promise<number> {
-  const io = deps.io ?? processIo;
+  const io = deps.io ?? processStreams;
   const signal = deps.signal ?? new StopSignal();
   const tally = deps.tally ?? emptyTally();
   let status = 0;

@@ -9,7 +9,7 @@ import type { IsochronError } from '../../core/errors.js';
 import { localProbe, remoteProbe, Syncmon, type LocalSync, type SyncmonNodeSpec } from '../../engine/syncmon/index.js';
 import { linkFlags } from '../../engine/sender/link-state.js';
 import { isConnectionLost, type ReceiverLink } from './receiver-link.js';
-import type { SendIo } from '../../engine/sender/io.js';
+import type { OutputStreams } from '../../core/output.js';
 
 export type CheckResult = { ok: boolean; within3x: boolean; lost: IsochronError | null };
 
@@ -35,7 +35,7 @@ export function localLinkHint(ifname: string): string {
 export class SyncMonitor {
   private readonly syncmon: Syncmon;
 
-  constructor(ifname: string, remote: ReceiverLink | null, io: SendIo, sync: SyncSettings | null = null) {
+  constructor(ifname: string, remote: ReceiverLink | null, io: OutputStreams, sync: SyncSettings | null = null) {
     const err = (line: string): void => io.err(line);
     const local: SyncmonNodeSpec = {
       name: 'local',

@@ -17,7 +17,7 @@ import {
   isKnownMid,
   Mid,
   MID_COUNT,
-  MID_SPECS,
+  MID_TABLE,
   midName,
   payloadSize,
   tlvError,
@@ -126,9 +126,9 @@ test('transcripts: header fields, names, payloads and typed values agree with ou
 test('the WASM layout table agrees with the typed table for every MID', () => {
   const w = mgmtWasm();
   assert.equal(w.midCount(), MID_COUNT);
-  assert.equal(MID_SPECS.length, MID_COUNT);
+  assert.equal(MID_TABLE.length, MID_COUNT);
   for (let mid = 0; mid < MID_COUNT; mid++) {
-    assert.equal(w.midKind(mid), MID_SPECS[mid].kind, midName(mid));
+    assert.equal(w.midKind(mid), MID_TABLE[mid].kind, midName(mid));
   }
   assert.equal(w.midKind(MID_COUNT), 0);
   assert.equal(w.midKind(-1), 0);

@@ -35,7 +35,7 @@ async function harness(opts: { dataTimeoutMs?: number; partialTimeoutMs?: number
   const ring = RecordRing.create(RECORD_WORDS, 64);
   const rcv = new Receiver(
     { ifname: 'lo', quiet: opts.quiet ?? false, dmac: '02:00:00:00:0b:02', utcTaiOffset: 37, udsPath: '/nonexistent/ptp4l', dataTimeoutMs: opts.dataTimeoutMs, partialTimeoutMs: opts.partialTimeoutMs },
-    { out: { stdout: (s) => out.push(s), stderr: (s) => err.push(s) }, linkRunning: () => true, sysmon: null },
+    { out: { out: (s) => out.push(s), err: (s) => err.push(s) }, linkRunning: () => true, sysmon: null },
   );
   const plane = {
     enabled: [] as Array<[boolean, boolean]>,

@@ -22,7 +22,7 @@ import { buildFrameTemplate } from '../../../src/core/frame.js';
 import { SendLog } from '../../../src/engine/traffic/logs.js';
 import { ERRQUEUE_BYTES } from '../../../src/engine/sender/data-socket.js';
 import { FAULT_EXIT_STATUS, type SendFaults } from '../../../src/engine/sender/faults.js';
-import { collectingIo } from '../../../src/engine/sender/io.js';
+import { collectingStreams } from '../../../src/core/output.js';
 import { SendLogFiller } from '../../../src/engine/sender/log-filler.js';
 import { LoopPools, RunningLoops } from '../../../src/engine/sender/worker-pools.js';
 import { planSend } from '../../../src/engine/sender/plan.js';
@@ -119,7 +119,7 @@ function runInProcess(src: TimestampSource, v: Variant): { status: number; stder
   const txError = filler.drainTx(txRing, sentRing);
   const allIn = log.timestamped >= N;
   const result = summarizeLoops({ sender, tx: allIn ? { status: 'stopped', count: tx.count } : tx, txGaveUp: false, logError: null, txError }, filler, true);
-  const io = collectingIo();
+  const io = collectingStreams();
   const err = reportLoops(result, log, plan, io, filler.faultNotes);
   return { status: err ? err.exitStatus : 0, stderr: io.stderr.join(''), faults: result.faults, log, sent: sender.count };
 }
@@ -234,7 +234,7 @@ test('timestamps that never come (socket without SO_TIMESTAMPING), real workers:
   assert.equal(keep.result.txTimedOut, true);
   assert.deepEqual(keep.result.faults, { ...none, missingTimestamps: 5 });
   const plan = planSend(sendOptions({ numFrames: 5n, quiet: true }));
-  const io = collectingIo();
+  const io = collectingStreams();
   assert.equal(reportLoops(keep.result, keep.log, plan, io, [])?.exitStatus, FAULT_EXIT_STATUS);
   assert.deepEqual(io.stderr, ['Timed out waiting for TX timestamps, 5 timestamps unacknowledged\n', 'Measurement faults: 5 packets with missing TX timestamps\n']);
 

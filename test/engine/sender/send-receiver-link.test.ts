@@ -8,7 +8,7 @@ import { isIsochronError } from '../../../src/core/errors.js';
 import { encodeErrorResponse, encodeResponse } from '../../../src/engine/mgmt/codec.js';
 import { MgmtBadVersion, MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtRemoteError, MgmtTimeout, MgmtTooLarge } from '../../../src/engine/mgmt/errors.js';
 import { Action, Mid } from '../../../src/engine/mgmt/ids.js';
-import { collectingIo } from '../../../src/engine/sender/io.js';
+import { collectingStreams } from '../../../src/core/output.js';
 import { isConnectionLost, ReceiverLink } from '../../../src/verbs/send/receiver-link.js';
 import { SyncMonitor } from '../../../src/verbs/send/sync-monitor.js';
 
@@ -71,7 +71,7 @@ test('a receiver that sends an oversize header is lost: the link is closed and t
   // Through the sender's monitor (link state of lo and of the remote): a lost receiver, not "sync lost".
   const fresh = await connect(port);
   t.after(() => fresh.close());
-  const io = collectingIo();
+  const io = collectingStreams();
   const res = await new SyncMonitor('lo', fresh, io).check();
   assert.equal(res.ok, false);
   assert.ok(res.lost, 'reported as lost');
@@ -85,7 +85,7 @@ test('a receiver that refuses a request (GET_ERROR) is still there: not lost', a
   );
   const link = await connect(port);
   t.after(() => link.close());
-  const res = await new SyncMonitor('lo', link, collectingIo()).check();
+  const res = await new SyncMonitor('lo', link, collectingStreams()).check();
   assert.equal(res.ok, false);
   assert.equal(res.lost, null);
   assert.equal(link.closed, false);

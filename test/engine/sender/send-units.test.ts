@@ -9,7 +9,7 @@ import { RecordRing } from '../../../workers/ring.js';
 import { SendLog, TsType } from '../../../src/engine/traffic/logs.js';
 import { capabilityWarnings, socketBufferSize } from '../../../src/engine/sender/data-socket.js';
 import * as errors from '../../../src/engine/sender/errors.js';
-import { collectingIo } from '../../../src/engine/sender/io.js';
+import { collectingStreams } from '../../../src/core/output.js';
 import { linkFlags } from '../../../src/engine/sender/link-state.js';
 import { SendLogFiller } from '../../../src/engine/sender/log-filler.js';
 import { ringCapacity } from '../../../src/engine/sender/worker-pools.js';
@@ -236,7 +236,7 @@ test('a thread plan is applied to the calling thread and undone exactly (policy,
 });
 
 test('UTC-TAI offset: the option is written to the kernel, else the kernel value is announced (C wording)', () => {
-  const io = collectingIo();
+  const io = collectingStreams();
   const set: number[] = [];
   assert.equal(resolveUtcTaiOffset(37, io, (v) => set.push(v)), 37);
   assert.deepEqual(set, [37]);

@@ -2,21 +2,20 @@
 // runs do not cover (sync monitoring, no --client, --dmac) and the matcher.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatMac } from '../../../src/core/mac.js';
+import { initialIntervalNs, monitorIntervalNs } from '../../../src/engine/syncmon/intervals.js';
 import {
   Mid,
   cleanRunStdout,
   enabledPayload,
-  formatMac,
-  initialIntervalNs,
   matchSenderRequests,
-  monitorIntervalNs,
   numSyncChecks,
   packetCountPayload,
   remoteSyncCheck,
   senderMgmtSequence,
   type ObservedRequest,
   type SenderMgmtInput,
-} from '../../../src/engine/traffic/mgmt-sequence.js';
+} from '../../helpers/mgmt-sequence.js';
 
 const plain: SenderMgmtInput = { client: true, transport: 'l2', dmacGiven: false, numFrames: 100, omitSync: true, omitRemoteSync: true };
 const g = (mid: number): ObservedRequest => ({ action: 'GET', mid });

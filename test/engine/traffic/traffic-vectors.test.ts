@@ -13,12 +13,12 @@ import { RcvLog, SendLog, TsType, LogSent, LogRcv } from '../../../src/engine/tr
 import {
   cleanRunStdout,
   matchSenderRequests,
-  monitorIntervalNs,
   numSyncChecks,
   senderMgmtSequence,
   type ObservedRequest,
   type SenderMgmtInput,
-} from '../../../src/engine/traffic/mgmt-sequence.js';
+} from '../../helpers/mgmt-sequence.js';
+import { monitorIntervalNs } from '../../../src/engine/syncmon/intervals.js';
 import { SendSchedule, firstBaseTime, planUtcTaiOffset, resolveSchedule, scheduleBanner } from '../../../src/engine/traffic/schedule.js';
 import { DatFlags } from '../../../src/engine/dat/layout.js';
 import { expectedRcvLogBytes, sessionHeader, type SessionOptions } from '../../../src/engine/traffic/session.js';

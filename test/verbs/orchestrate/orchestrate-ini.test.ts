@@ -164,6 +164,18 @@ test('exec lines: not "send" is refused; send parse errors keep their message an
   assert.equal(empty.code, 'ISOCHRON_ERR_ORCH_EXEC_INVALID');
 });
 
+test('exec lines naming another verb are refused before its arguments are read, as C does', () => {
+  // C's prog_exec_node_argparser picks the verb, then parses send's arguments only.
+  for (const exec of ['isochron rcv --no-such-option', 'isochron-report --help', 'isochron daemon -P x -h']) {
+    const err = errorOf(() => planFromText(`[a]\nhost = 1.2.3.4\nexec = ${exec}`, F, quiet));
+    assert.equal(err.code, 'ISOCHRON_ERR_ORCH_EXEC_UNSUPPORTED', exec);
+    assert.match(err.message, /only "isochron send \.\.\." can be orchestrated$/);
+  }
+  // Not a verb at all: the top-level message, as the same words would give in a shell.
+  const unknown = errorOf(() => planFromText('[a]\nhost = 1.2.3.4\nexec = isochron sned -i eth0', F, quiet));
+  assert.equal(unknown.code, 'ISOCHRON_ERR_ORCH_EXEC_INVALID');
+});
+
 test('UTC-TAI offset: read from the kernel (and said on stderr) with --omit-sync, the option wins, none without', () => {
   const said: string[] = [];
   const deps = { io: { out: () => undefined, err: (t: string) => void said.push(t) }, kernelUtcTaiOffset: () => 37 };

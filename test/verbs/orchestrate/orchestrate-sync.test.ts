@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeErrorResponse, encodeResponse, Mid, TestState } from '../../../src/engine/mgmt/index.js';
-import { orchestratePlans, planFromText, type OrchestrateDeps } from '../../../src/verbs/orchestrate/run.js';
+import { orchestratePlans, planFromText } from '../../../src/verbs/orchestrate/run.js';
+import type { OrchestrateDeps } from '../../../src/verbs/orchestrate/orchestration.js';
 import { FakePeer, genericAnswer, tmpDir, type Answer } from '../../helpers/orchestrate-support.js';
 
 const SYNC = { offset: 10n, portState: 9, gm: '0011223344556677' };

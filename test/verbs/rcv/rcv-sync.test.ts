@@ -41,7 +41,7 @@ test('a NIC reporting a PHC that has no device: reported, fatal without --omit-h
     domainNumber: 0n, transportSpecific: 0n, unixDomainSocket: '/var/run/ptp4l', numReadings: 5n, omitHwts: true,
   } satisfies RcvOptions;
   const err: string[] = [];
-  const out = { stdout: () => undefined, stderr: (s: string) => void err.push(s) };
+  const out = { out: () => undefined, err: (s: string) => void err.push(s) };
   const prep = prepareReceiver(o, out, nic);
   assert.equal(prep.sysmon, null);
   assert.equal(prep.dmac, '00:00:00:00:00:00');

@@ -1,5 +1,6 @@
 // The management conversation `isochron send --client` has with its
-// receiver, as data. Every request is answered before the next is sent.
+// receiver, as data, for the tests that check recorded and live runs
+// against it. Every request is answered before the next is sent.
 //
 //   [l2 without --dmac]  GET DESTINATION_MAC       prints "Destination MAC address is ..."
 //   syncmon init         sync check x1             prints link state changes
@@ -14,9 +15,10 @@
 // and GM_CLOCK_IDENTITY. If the monitor sees sync lost, C prints "Sync lost
 // during the test, repeating", collects the log without saving it, closes
 // everything and starts over on a new connection.
-import { Mid, isKnownMid, midName } from '../mgmt/ids.js';
-import { payloadSize } from '../mgmt/payloads.js';
-import { formatMac } from '../../sys/structs.js';
+import { Mid, isKnownMid, midName } from '../../src/engine/mgmt/ids.js';
+import { payloadSize } from '../../src/engine/mgmt/payloads.js';
+import { NUM_SYNC_CHECKS } from '../../src/engine/syncmon/syncmon.js';
+import { formatMac } from '../../src/core/mac.js';
 
 export { Mid };
 
@@ -94,13 +96,11 @@ export function packetCountPayload(count: number | bigint): Uint8Array {
   return out;
 }
 
-/** C checks sync 3 times when sync stats are collected, else once. */
-export const NUM_SYNC_CHECKS = 3;
-
 function collectsSyncStats(i: SenderMgmtInput): { local: boolean; remote: boolean } {
   return { local: !i.omitSync, remote: !(i.omitSync || i.omitRemoteSync) };
 }
 
+/** C checks sync NUM_SYNC_CHECKS times when sync stats are collected, else once. */
 export function numSyncChecks(i: SenderMgmtInput): number {
   const s = collectsSyncStats(i);
   return s.local || s.remote ? NUM_SYNC_CHECKS : 1;
@@ -141,23 +141,6 @@ export function senderMgmtSequence(i: SenderMgmtInput): MgmtPhase[] {
     { name: 'collect-log', requests: [get(Mid.LOG)], minRounds: 1, maxRounds: 1 },
   );
   return phases;
-}
-
-// ------------------------------------------------------------ timing
-
-/**
- * Period of the sync checks while sending: the test duration split into
- * numChecks, at most 1 s. C computes numFrames * cycle, so an endless run
- * (numFrames 0) polls back to back; we keep that value but flag it.
- */
-export function monitorIntervalNs(numFrames: number, cycleTime: bigint, numChecks: number): bigint {
-  const interval = (BigInt(numFrames) * cycleTime) / BigInt(numChecks);
-  return interval > 1_000_000_000n ? 1_000_000_000n : interval;
-}
-
-/** Period of the checks before the test: 0.1 s if the first check was fine, 0.5 s if within 3x the threshold, else 1 s. */
-export function initialIntervalNs(firstCheck: 'ok' | 'within-3x' | 'bad'): bigint {
-  return firstCheck === 'ok' ? 100_000_000n : firstCheck === 'within-3x' ? 500_000_000n : 1_000_000_000n;
 }
 
 // ------------------------------------------------------------ checking
@@ -216,9 +199,6 @@ export function matchSenderRequests(phases: MgmtPhase[], observed: ObservedReque
 }
 
 // ------------------------------------------------------------ stdout
-
-/** C's mac_addr_sprintf: lower-case, colon-separated. */
-export { formatMac };
 
 /**
  * What `isochron send` prints on stdout during a run where every link is up

@@ -1,14 +1,25 @@
 // `isochron send`: the C option table (omit-hwts branch order: -Y last) and
 // the checks the C tool makes before it touches the system
 // (isochron_send_interpret_args), in the same order with the same messages.
+// It lives with the sender engine, below the verbs, because two verbs read
+// it: `send` (its command line) and `orchestrate` (a node's exec line IS a
+// send command line).
 // Integers stay bigint: the C values are 64-bit and wrap or truncate later,
 // where the wire or kernel field is known.
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, PATH_LIMIT, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
-import { isZeroMac } from '../../args/values/mac.js';
+import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
+import { MAX_FRAME_SIZE as FRAME_LIMIT } from '../../core/frame.js';
+import {
+  DEFAULT_DATA_PORT,
+  DEFAULT_ETHERTYPE,
+  DEFAULT_NUM_READINGS,
+  DEFAULT_STATS_PORT,
+  DEFAULT_UDS,
+} from '../traffic/defaults.js';
 
 export const SEND_SPEC: VerbSpec = {
   usageName: 'isochron-send',
@@ -59,14 +70,8 @@ export const SEND_SPEC: VerbSpec = {
   ],
 };
 
-/** Largest frame the C sender builds (BUF_SIZ in send.h). */
-export const MAX_FRAME_SIZE = 10000n;
-export const DEFAULT_STATS_PORT = 5000n;
-export const DEFAULT_DATA_PORT = 6000n;
-export const DEFAULT_ETHERTYPE = 0xdeadn;
-export const DEFAULT_UDS = '/var/run/ptp4l';
-export const DEFAULT_NUM_READINGS = 5n;
-export const DEFAULT_OUTPUT_FILE = 'isochron.dat';
+const MAX_FRAME_SIZE = BigInt(FRAME_LIMIT);
+const DEFAULT_OUTPUT_FILE = 'isochron.dat';
 
 export interface SendOptions {
   interface: string;
@@ -176,7 +181,7 @@ export function buildSendOptions(r: ResolvedOptions): SendOptions {
     destinationMac: isZeroMac(dmac) ? null : dmac,
     sourceMac: isZeroMac(smac) ? null : smac,
     priority: r.integer('priority', 0n),
-    statsPort: r.integer('statsPort', DEFAULT_STATS_PORT),
+    statsPort: r.integer('statsPort', BigInt(DEFAULT_STATS_PORT)),
     baseTime: r.integer('baseTime', 0n),
     advanceTime,
     shiftTime,
@@ -188,7 +193,7 @@ export function buildSendOptions(r: ResolvedOptions): SendOptions {
     vid: vid === -1n ? null : vid,
     client,
     quiet: r.flag('quiet'),
-    etype: r.integer('etype', DEFAULT_ETHERTYPE),
+    etype: r.integer('etype', BigInt(DEFAULT_ETHERTYPE)),
     omitSync,
     omitRemoteSync: r.flag('omitRemoteSync'),
     tracemark: r.flag('tracemark'),
@@ -201,12 +206,12 @@ export function buildSendOptions(r: ResolvedOptions): SendOptions {
     utcTaiOffset: utcTaiOffset === -1n ? null : utcTaiOffset,
     ipDestination,
     transport,
-    dataPort: r.integer('dataPort', DEFAULT_DATA_PORT),
+    dataPort: r.integer('dataPort', BigInt(DEFAULT_DATA_PORT)),
     domainNumber: r.integer('domainNumber', 0n),
     transportSpecific: r.integer('transportSpecific', 0n),
     unixDomainSocket: r.text('unixDomainSocket', DEFAULT_UDS),
     syncThreshold: syncThreshold < 0n ? null : syncThreshold,
-    numReadings: r.integer('numReadings', DEFAULT_NUM_READINGS),
+    numReadings: r.integer('numReadings', BigInt(DEFAULT_NUM_READINGS)),
     outputFile: outputFileGiven === '' ? DEFAULT_OUTPUT_FILE : outputFileGiven,
     cpuMask: r.integer('cpuMask', 0n),
     omitHwts: r.flag('omitHwts'),
