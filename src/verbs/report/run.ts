@@ -14,7 +14,7 @@ import { formatSummary } from './summary.js';
 import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
-import { errnoAfterPerror } from '../../sys/file.js';
+import { errnoAfterPerror } from './perror.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
