@@ -1,5 +1,5 @@
 // Compiles --printf-format/--printf-args into the op program that the WASM
-// walk runs per packet (assembly/dat.ts). Everything that does not depend on
+// walk runs per packet (assembly/report.ts). Everything that does not depend on
 // packet data is decided here, in the C tool's order of checks; the result is
 // a list of ops ending either in END or in ERR (the error the C tool would
 // report at the first packet, after the output of the ops before it).
@@ -15,7 +15,7 @@ export const OP_LIT = 1;
 export const OP_VAR = 2;
 export const OP_ERR = 3;
 
-/** Runtime error ids reported by the WASM walk (see assembly/dat.ts). */
+/** Runtime error ids reported by the WASM walk (see assembly/report.ts). */
 export const RUNTIME_BUFFER_ERRORS: ReadonlyMap<number, string> = new Map([
   [1000, 'Buffer not large enough for printf format'],
   [1001, 'Destination buffer not large enough to print signed int'],
