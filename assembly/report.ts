@@ -11,7 +11,7 @@
 // are exported below so that TS reads them without a copy of the layout.
 import {
   SEND_RECORD_SIZE, RCV_RECORD_SIZE, SEND_SCHEDULED, SEND_WAKEUP, SEND_HWTS,
-  SEND_SWTS, SEND_SCHED_TS, RCV_ARRIVAL, RCV_HWTS, RCV_SWTS, loadBe32, loadBe64,
+  SEND_SWTS, SEND_SCHED_TS, SEND_SEQID, RCV_SEQID, RCV_ARRIVAL, RCV_HWTS, RCV_SWTS, loadBe32, loadBe64,
 } from './lib/layout';
 import {
   ACC_SIZE, accReset, accAdd, accAddDeviation, accFinishMean, accFinishStddev,
@@ -196,7 +196,7 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
   for (let i = from; i < n; i++) {
     const seqid = seqStart + i;
     const sp = SEND + <usize>(i * SEND_RECORD_SIZE);
-    if (loadBe32(sp) != seqid) {
+    if (loadBe32(sp + SEND_SEQID) != seqid) {
       // Incomplete sender log: the C walk stops silently here.
       walkEnded = true;
       return <i32>i;
@@ -213,7 +213,7 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
     }
     let arrival: i64 = 0, rxHwts: i64 = 0, rxSwts: i64 = 0;
     const rp = RCV + <usize>(i * RCV_RECORD_SIZE);
-    if (i < rcvN && loadBe32(rp) == seqid) {
+    if (i < rcvN && loadBe32(rp + RCV_SEQID) == seqid) {
       arrival = loadBe64(rp + RCV_ARRIVAL);
       rxHwts = loadBe64(rp + RCV_HWTS);
       rxSwts = loadBe64(rp + RCV_SWTS);
@@ -263,7 +263,7 @@ export function reverse(seqStart: u32, n: u32, rcvN: u32, pass: i32): void {
     const schedTs = loadBe64(sp + SEND_SCHED_TS);
     if (swts == 0 || schedTs == 0 || (hwts == 0 && !swMode)) continue;
     const rp = RCV + <usize>(<u32>i * RCV_RECORD_SIZE);
-    if (<u32>i >= rcvN || loadBe32(rp) != seqid) continue;
+    if (<u32>i >= rcvN || loadBe32(rp + RCV_SEQID) != seqid) continue;
     const arrival = loadBe64(rp + RCV_ARRIVAL);
     const rxSwts = loadBe64(rp + RCV_SWTS);
     const txTs = swMode ? swts : hwts;
