@@ -1,6 +1,8 @@
 // Compiles every top-level assembly/*.ts file to dist/wasm/<name>.wasm.
 // Shared AssemblyScript code lives in assembly/lib/ and is not an entry.
-import { readdirSync, mkdirSync } from 'node:fs';
+// dist/wasm is emptied first, so a renamed or removed module leaves nothing
+// stale behind.
+import { readdirSync, mkdirSync, rmSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
@@ -8,6 +10,7 @@ import asc from 'assemblyscript/asc';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(root, 'assembly');
 const outDir = join(root, 'dist', 'wasm');
+rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const entries = readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));

@@ -1,6 +1,6 @@
-// The .dat file layout (log version 4). Everything on disk is big-endian;
-// these offsets are shared by the report engine and anything that encodes
-// records inside WASM memory.
+// The .dat file layout (log version 4), as src/engine/dat/layout.ts defines
+// it (test/engine/dat/layout-drift.test.ts keeps the two equal). Everything
+// on disk is big-endian; the report engine reads records in place.
 
 export const HEADER_SIZE: u32 = 96;
 export const SEND_RECORD_SIZE: u32 = 48;
@@ -26,12 +26,4 @@ export const RCV_SWTS: u32 = 24;
 
 @inline export function loadBe32(ptr: usize): u32 {
   return bswap<u32>(load<u32>(ptr));
-}
-
-@inline export function storeBe64(ptr: usize, v: i64): void {
-  store<i64>(ptr, bswap<i64>(v));
-}
-
-@inline export function storeBe32(ptr: usize, v: u32): void {
-  store<u32>(ptr, bswap<u32>(v));
 }

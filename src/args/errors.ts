@@ -3,14 +3,14 @@
 // raised while options are being read end with the C parser's
 // "argument parsing failed: <strerror>" line, exactly as C prints it.
 import { defineError, Errno } from '../core/errors.js';
-import { errnoText } from './errno-text.js';
+import { strerror } from '../core/errno-text.js';
 import { VERB_NAMES } from './verb-names.js';
 
 /** C's isochron_parse_args() returns +EINVAL, which main() negates: exit 22. */
 const TOP_LEVEL_EINVAL = 22;
 
 function parseFailure(errno: number, ...lines: string[]): string {
-  return [...lines, `argument parsing failed: ${errnoText(errno)}`].join('\n');
+  return [...lines, `argument parsing failed: ${strerror(-errno)}`].join('\n');
 }
 
 
@@ -35,12 +35,12 @@ export const missingOption = defineError('ISOCHRON_ERR_CLI_MISSING_OPTION', Errn
 
 // MAC parsing fails only when text is left after the sixth octet (-EFBIG).
 export const badMac = defineError('ISOCHRON_ERR_CLI_BAD_MAC', Errno.EFBIG, (long: string) =>
-  parseFailure(Errno.EFBIG, `Could not read ${long}: ${errnoText(Errno.EFBIG)}`),
+  parseFailure(Errno.EFBIG, `Could not read ${long}: ${strerror(-Errno.EFBIG)}`),
 );
 
 // strtol/strtoul overflow: C reports ERANGE, then returns a bare -1 (EPERM).
 export const numberOutOfRange = defineError('ISOCHRON_ERR_CLI_NUMBER_RANGE', Errno.EPERM, (long: string) =>
-  parseFailure(Errno.EPERM, `Could not read ${long}: ${errnoText(Errno.ERANGE)}`),
+  parseFailure(Errno.EPERM, `Could not read ${long}: ${strerror(-Errno.ERANGE)}`),
 );
 
 // C names every time option "base time" in this message; kept for compatibility.
@@ -48,15 +48,15 @@ export const timeFractionTooLong = defineError('ISOCHRON_ERR_CLI_TIME_FRACTION',
   parseFailure(
     Errno.EPERM,
     `Nanosecond format too long, would truncate: ${fraction}`,
-    `Could not read base time: ${errnoText(Errno.ERANGE)}`,
+    `Could not read base time: ${strerror(-Errno.ERANGE)}`,
   ),
 );
 
 export const timeSecondsOutOfRange = defineError('ISOCHRON_ERR_CLI_TIME_RANGE', Errno.EPERM, () =>
   parseFailure(
     Errno.EPERM,
-    `Failed to read seconds: ${errnoText(Errno.ERANGE)}`,
-    `Could not read base time: ${errnoText(Errno.EINVAL)}`,
+    `Failed to read seconds: ${strerror(-Errno.ERANGE)}`,
+    `Could not read base time: ${strerror(-Errno.EINVAL)}`,
   ),
 );
 

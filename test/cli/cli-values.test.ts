@@ -14,7 +14,7 @@ import { parseIp } from '../../src/args/values/ip.js';
 import { parseText } from '../../src/args/values/text.js';
 import { parseLong, parseUnsigned, convertValue } from '../../src/args/values/index.js';
 import { clockTaiNs } from '../../src/args/values/clock.js';
-import { errnoText } from '../../src/args/errno-text.js';
+import { strerror } from '../../src/core/errno-text.js';
 import { IsochronError } from '../../src/core/errors.js';
 
 const require = createRequire(import.meta.url);
@@ -276,9 +276,9 @@ test('convertValue dispatches on the declared type', () => {
 });
 
 test('errno texts are glibc strerror', () => {
-  assert.equal(errnoText(-22), 'Invalid argument');
-  assert.equal(errnoText(-1), 'Operation not permitted');
-  assert.equal(errnoText(-2), 'No such file or directory');
-  assert.equal(errnoText(-12), 'Cannot allocate memory');
-  assert.equal(errnoText(-9999), 'Unknown error 9999');
+  assert.equal(strerror(22), 'Invalid argument');
+  assert.equal(strerror(1), 'Operation not permitted');
+  assert.equal(strerror(2), 'No such file or directory');
+  assert.equal(strerror(12), 'Cannot allocate memory');
+  assert.equal(strerror(9999), 'Unknown error 9999');
 });

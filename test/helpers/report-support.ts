@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join, isAbsolute } from 'node:path';
 import { tmpdir } from 'node:os';
 import { repoRoot, sharedToolsDir, vectorsDir } from './paths.js';
+import type { MetricStats } from '../../src/engine/report/metrics.js';
 
 export interface ReportCase {
   id: string;
@@ -170,14 +171,8 @@ export function parseRaw(path: string): RawFile {
   };
 }
 
-export interface SimpleStats {
-  min: bigint;
-  max: bigint;
-  mean: number;
-  stddev: number;
-  seqidOfMin: number;
-  seqidOfMax: number;
-}
+/** The same shape as the engine's per-metric statistics. */
+export type SimpleStats = MetricStats;
 
 /** Straightforward statistics; ties go to the highest seqid (the C walk order). */
 export function simpleStats(values: { seqid: number; v: bigint }[]): SimpleStats {

@@ -1,11 +1,27 @@
-// The .dat file layout, log version 4 (all fields big-endian). The same
-// offsets exist in assembly/lib/layout.ts for the WASM side.
+// The .dat file layout, log version 4 (all fields big-endian). The WASM
+// report engine reads records with the same offsets, written in
+// assembly/lib/layout.ts; test/engine/dat/layout-drift.test.ts fails if the
+// two ever differ.
 
 export const DAT_MAGIC = 'ISOCHRON';
 export const DAT_LOG_VERSION = 4;
 export const HEADER_SIZE = 96;
 export const SEND_RECORD_SIZE = 48;
 export const RCV_RECORD_SIZE = 32;
+
+// Sender record: seqid u32, reserved u32, then five s64 timestamps.
+export const SEND_SEQID = 0;
+export const SEND_SCHEDULED = 8;
+export const SEND_WAKEUP = 16;
+export const SEND_HWTS = 24;
+export const SEND_SWTS = 32;
+export const SEND_SCHED_TS = 40;
+
+// Receiver record: seqid u32, reserved u32, arrival, hwts, swts.
+export const RCV_SEQID = 0;
+export const RCV_ARRIVAL = 8;
+export const RCV_HWTS = 16;
+export const RCV_SWTS = 24;
 
 /** Header flag bits. OMIT_HWTS exists only in the C omit-hwts branch. */
 export const DatFlags = {
@@ -105,42 +121,42 @@ export function encodeHeader(h: DatHeader, out: Uint8Array = new Uint8Array(HEAD
 
 export function encodeSendRecord(r: SendRecord, out: Uint8Array, offset = 0): void {
   const dv = new DataView(out.buffer, out.byteOffset + offset, SEND_RECORD_SIZE);
-  dv.setUint32(0, r.seqid);
-  dv.setUint32(4, 0);
-  dv.setBigInt64(8, r.scheduled);
-  dv.setBigInt64(16, r.wakeup);
-  dv.setBigInt64(24, r.hwts);
-  dv.setBigInt64(32, r.swts);
-  dv.setBigInt64(40, r.schedTs);
+  dv.setUint32(SEND_SEQID, r.seqid);
+  dv.setUint32(SEND_SEQID + 4, 0);
+  dv.setBigInt64(SEND_SCHEDULED, r.scheduled);
+  dv.setBigInt64(SEND_WAKEUP, r.wakeup);
+  dv.setBigInt64(SEND_HWTS, r.hwts);
+  dv.setBigInt64(SEND_SWTS, r.swts);
+  dv.setBigInt64(SEND_SCHED_TS, r.schedTs);
 }
 
 export function encodeRcvRecord(r: RcvRecord, out: Uint8Array, offset = 0): void {
   const dv = new DataView(out.buffer, out.byteOffset + offset, RCV_RECORD_SIZE);
-  dv.setUint32(0, r.seqid);
-  dv.setUint32(4, 0);
-  dv.setBigInt64(8, r.arrival);
-  dv.setBigInt64(16, r.hwts);
-  dv.setBigInt64(24, r.swts);
+  dv.setUint32(RCV_SEQID, r.seqid);
+  dv.setUint32(RCV_SEQID + 4, 0);
+  dv.setBigInt64(RCV_ARRIVAL, r.arrival);
+  dv.setBigInt64(RCV_HWTS, r.hwts);
+  dv.setBigInt64(RCV_SWTS, r.swts);
 }
 
 export function decodeSendRecord(buf: Uint8Array, offset = 0): SendRecord {
   const dv = new DataView(buf.buffer, buf.byteOffset + offset, SEND_RECORD_SIZE);
   return {
-    seqid: dv.getUint32(0),
-    scheduled: dv.getBigInt64(8),
-    wakeup: dv.getBigInt64(16),
-    hwts: dv.getBigInt64(24),
-    swts: dv.getBigInt64(32),
-    schedTs: dv.getBigInt64(40),
+    seqid: dv.getUint32(SEND_SEQID),
+    scheduled: dv.getBigInt64(SEND_SCHEDULED),
+    wakeup: dv.getBigInt64(SEND_WAKEUP),
+    hwts: dv.getBigInt64(SEND_HWTS),
+    swts: dv.getBigInt64(SEND_SWTS),
+    schedTs: dv.getBigInt64(SEND_SCHED_TS),
   };
 }
 
 export function decodeRcvRecord(buf: Uint8Array, offset = 0): RcvRecord {
   const dv = new DataView(buf.buffer, buf.byteOffset + offset, RCV_RECORD_SIZE);
   return {
-    seqid: dv.getUint32(0),
-    arrival: dv.getBigInt64(8),
-    hwts: dv.getBigInt64(16),
-    swts: dv.getBigInt64(24),
+    seqid: dv.getUint32(RCV_SEQID),
+    arrival: dv.getBigInt64(RCV_ARRIVAL),
+    hwts: dv.getBigInt64(RCV_HWTS),
+    swts: dv.getBigInt64(RCV_SWTS),
   };
 }

@@ -4,8 +4,8 @@
 // corrupt header can neither make us allocate its size nor read forever.
 // Load errors reproduce the C tool's loader step by step, in its order and
 // with its text: read the header from the current position, seek to the
-// sender log (a real lseek, so the kernel decides which offsets it takes),
-// read it, seek to the receiver log, read it. A log "read" is the check that
+// sender log (with lseek's rules, see seek.ts: no FFI on this path), read it,
+// seek to the receiver log, read it. A log "read" is the check that
 // C's read would get every byte: an empty log or one that runs past the end
 // of the file is the ENODATA C reports.
 import { openSync, closeSync, readSync } from 'node:fs';
@@ -17,11 +17,9 @@ import {
   DatOpenFailed, DatHeaderTruncated, DatReadFailed, DatBadMagic, DatSeekFailed,
   DatSendLogTruncated, DatRcvLogTruncated, DatChanged,
 } from './errors.js';
-import { errnoText } from './strerror.js';
-import { seekFd } from '../../sys/file.js';
-import { SEEK_END, SEEK_SET } from '../../sys/constants.js';
-import { strerror } from '../../sys/libc.js';
-import { withErrno } from '../../sys/errors.js';
+import { IsochronError } from '../../core/errors.js';
+import { checkSeek, seekableOf, type Seekable } from './seek.js';
+import { errorText, strerror } from '../../core/errno-text.js';
 
 export interface DatSource {
   readonly path: string;
@@ -49,15 +47,12 @@ function readFully(fd: number, into: Uint8Array, length: number, position: numbe
 }
 
 /** C's lseek(fd, start, SEEK_SET) before reading a log; throws its message on failure. */
-function seekToLog(fd: number, start: bigint, which: 'sender' | 'receiver'): void {
-  const r = seekFd(fd, start, SEEK_SET);
-  if (!r.ok) throw withErrno(DatSeekFailed(which, strerror(r.errno)), r.errno);
-}
-
-/** Where the file ends, as a read at any offset would find it (regular file or device). */
-function fileEnd(fd: number): bigint {
-  const r = seekFd(fd, 0n, SEEK_END);
-  return r.ok ? r.offset : 0n;
+function seekToLog(s: Seekable, start: bigint, which: 'sender' | 'receiver'): void {
+  const r = checkSeek(s, start);
+  if (!r.ok) {
+    const e = DatSeekFailed(which, strerror(r.errno));
+    throw new IsochronError(e.code, e.message, { errno: -r.errno });
+  }
 }
 
 /** Checks that C's read of `size` bytes at `start` would get them all. */
@@ -74,7 +69,7 @@ export function openDat(path: string): DatSource {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw DatOpenFailed(path, errnoText(err));
+    throw DatOpenFailed(path, errorText(err));
   }
   try {
     return validate(path, fd);
@@ -97,10 +92,11 @@ function validate(path: string, fd: number): DatSource {
   if (got < HEADER_SIZE) throw DatHeaderTruncated();
   if (!hasMagic(head)) throw DatBadMagic();
   const header = decodeHeader(head);
-  seekToLog(fd, header.sendLogStart, 'sender');
-  const end = fileEnd(fd);
+  const seekable = seekableOf(fd);
+  const end = seekable.end;
+  seekToLog(seekable, header.sendLogStart, 'sender');
   const sendStart = checkLogRead(header.sendLogStart, header.sendLogSize, end, 'sender');
-  seekToLog(fd, header.rcvLogStart, 'receiver');
+  seekToLog(seekable, header.rcvLogStart, 'receiver');
   const rcvStart = checkLogRead(header.rcvLogStart, header.rcvLogSize, end, 'receiver');
   const fileSize = Number(end);
   const sendCount = Math.floor(header.sendLogSize / SEND_RECORD_SIZE);

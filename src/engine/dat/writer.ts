@@ -12,7 +12,7 @@ import {
   encodeHeader, encodeSendRecord, encodeRcvRecord,
 } from './layout.js';
 import { DatWriterBadRecord, DatWriteFailed } from './errors.js';
-import { errnoText } from './strerror.js';
+import { errorText } from '../../core/errno-text.js';
 
 /** Header fields a writer chooses; sizes and offsets are computed. */
 export type DatMeta = Omit<DatHeader, 'version' | 'sendLogStart' | 'rcvLogStart' | 'sendLogSize' | 'rcvLogSize'> & {
@@ -47,7 +47,7 @@ function writeAll(fd: number, path: string, buf: Uint8Array, position: number): 
   try {
     while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
   } catch (err) {
-    throw DatWriteFailed(path, errnoText(err));
+    throw DatWriteFailed(path, errorText(err));
   }
 }
 
@@ -91,7 +91,7 @@ function openFile(path: string): number {
   try {
     return openSync(path, 'w', FILE_MODE);
   } catch (err) {
-    throw DatWriteFailed(path, errnoText(err));
+    throw DatWriteFailed(path, errorText(err));
   }
 }
 

@@ -11,7 +11,7 @@ import { isIsochronError } from '../../core/errors.js';
 import { CLOCK_REALTIME, PTP_MAX_SAMPLES } from '../../sys/constants.js';
 import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
-import { strerror } from '../../sys/libc.js';
+import { strerror } from '../../core/errno-text.js';
 import { Phc, sysOffsetBasic, sysOffsetExtended, sysOffsetPrecise, type PhcOffset } from '../../sys/phc.js';
 import { clockGettime } from '../../sys/time.js';
 import { getTsInfo } from '../../sys/tstamp.js';

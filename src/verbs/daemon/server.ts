@@ -13,7 +13,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { isIsochronError } from '../../core/errors.js';
 import { LoopPools } from '../../engine/sender/worker-pools.js';
 import type { DeviceIoctl } from '../../sys/ioctl.js';
-import { strerror } from '../../sys/libc.js';
+import { strerror } from '../../core/errno-text.js';
 import { listenTcp } from '../../sys/tcp.js';
 import { Connection, peerName, type ConnectionOptions } from './connection.js';
 import { DEFAULT_MAX_PENDING_REPLY_BYTES, DEFAULT_MAX_QUEUED_REQUESTS } from '../../engine/mgmt/flow.js';

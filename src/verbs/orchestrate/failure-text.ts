@@ -5,7 +5,7 @@
 // (mgmt/orchestrate_omithwts_fail/orch.stderr.txt).
 import { isIsochronError } from '../../core/errors.js';
 import { isMgmtRemoteError } from '../../engine/mgmt/index.js';
-import { strerror } from '../../sys/libc.js';
+import { strerror } from '../../core/errno-text.js';
 
 export interface FailureText {
   /** Lines printed before the node line ('' or newline-terminated lines). */
@@ -16,22 +16,14 @@ export interface FailureText {
 
 const EBADMSG = 74;
 
-function safeStrerror(errnum: number): string {
-  try {
-    return strerror(errnum);
-  } catch {
-    return `Unknown error ${errnum}`;
-  }
-}
-
 export function failureText(err: unknown): FailureText {
   if (!isIsochronError(err)) return { preamble: '', detail: err instanceof Error ? err.message : String(err) };
   if (!isMgmtRemoteError(err)) return { preamble: '', detail: err.message };
   const { op, mid, rc, extack } = err;
   const verb = op === 'SET' ? 'update' : 'query';
-  const text = extack !== '' ? extack : safeStrerror(Math.abs(rc));
+  const text = extack !== '' ? extack : strerror(Math.abs(rc));
   return {
     preamble: `Failed to ${verb} MID ${mid}: received empty payload in response\nRemote error ${rc}: ${text}\n`,
-    detail: safeStrerror(EBADMSG),
+    detail: strerror(EBADMSG),
   };
 }

@@ -7,7 +7,7 @@
 // --base-time given, not the operational one.
 import type { SendOptions } from '../../engine/sender/options.js';
 import { writeDatFile, type DatMeta } from '../../engine/dat/writer.js';
-import { errnoText } from '../../engine/dat/strerror.js';
+import { errorText } from '../../core/errno-text.js';
 import { isIsochronError } from '../../core/errors.js';
 import { sessionFlags } from '../../engine/traffic/session.js';
 import { causedBy, OrchSaveFailed } from './errors.js';
@@ -37,7 +37,7 @@ export function saveNodeLogs(node: string, o: SendOptions, sendLog: Uint8Array, 
   try {
     writeDatFile(o.outputFile, datMeta(o), sendLog, rcvLog);
   } catch (err) {
-    const detail = isIsochronError(err) ? err.message : errnoText(err);
+    const detail = isIsochronError(err) ? err.message : errorText(err);
     throw causedBy(OrchSaveFailed, err, node, o.outputFile, detail);
   }
 }

@@ -1,5 +1,5 @@
 // Compiles --printf-format/--printf-args into the op program that the WASM
-// walk runs per packet (assembly/dat.ts). Everything that does not depend on
+// walk runs per packet (assembly/report.ts). Everything that does not depend on
 // packet data is decided here, in the C tool's order of checks; the result is
 // a list of ops ending either in END or in ERR (the error the C tool would
 // report at the first packet, after the output of the ops before it).
@@ -15,9 +15,14 @@ export const OP_LIT = 1;
 export const OP_VAR = 2;
 export const OP_ERR = 3;
 
-/** Runtime error ids reported by the WASM walk (see assembly/dat.ts). */
+/**
+ * Runtime error ids reported by the WASM walk: its ERR_BUF_* exports
+ * (assembly/report.ts; test/verbs/report/report-engine-drift.test.ts keeps
+ * these numbers and the op codes above equal to the module's).
+ */
+export const ERR_BUF_LITERAL = 1000;
 export const RUNTIME_BUFFER_ERRORS: ReadonlyMap<number, string> = new Map([
-  [1000, 'Buffer not large enough for printf format'],
+  [ERR_BUF_LITERAL, 'Buffer not large enough for printf format'],
   [1001, 'Destination buffer not large enough to print signed int'],
   [1002, 'Destination buffer not large enough to print unsigned int'],
   [1003, 'Destination buffer not large enough to print hex int'],
@@ -79,7 +84,7 @@ export function compilePrintf(fmt: Uint8Array, args: Uint8Array): PrintfProgram 
     const len = to - from;
     if (len === 0) return; // a zero-length copy can never overflow
     if (mandatory + len >= PRINTF_BUF) {
-      words.push(OP_ERR, 1000);
+      words.push(OP_ERR, ERR_BUF_LITERAL);
       done = true;
       return;
     }

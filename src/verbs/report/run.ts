@@ -10,11 +10,12 @@ import type { ReportOptions } from './request.js';
 import { replaceEscapes } from './escapes.js';
 import { compilePrintf } from './printf.js';
 import { walkReport } from './walk.js';
-import { formatSummary } from './summary.js';
+import { formatSummaryText } from './summary-text.js';
+import { summarize } from '../../engine/report/summary.js';
 import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
-import { errnoAfterPerror } from '../../sys/file.js';
+import { errnoAfterPerror } from './perror.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -75,12 +76,12 @@ function report(opts: ReportOptions, out: FdWriter): number {
       softwareTimestamps,
     }, out);
     if (opts.summary) {
-      out.write(formatSummary(result, {
+      out.write(formatSummaryText(summarize(result, {
         cycleTime: h.cycleTime,
         omitSync: (h.flags & DatFlags.OMIT_SYNC) !== 0,
         macMode: (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0,
         softwareTimestamps,
-      }));
+      })));
     }
     return 0;
   } finally {

@@ -5,7 +5,7 @@
 // the monitor beside them, then the end: print or collect, and the .dat.
 import { writeDatFile } from '../../engine/dat/writer.js';
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
-import { strerror } from '../../sys/libc.js';
+import { strerror } from '../../core/errno-text.js';
 import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../../engine/traffic/logs.js';

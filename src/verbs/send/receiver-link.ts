@@ -8,7 +8,7 @@ import { ManagementClient } from '../../engine/mgmt/client.js';
 import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooLarge } from '../../engine/mgmt/errors.js';
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
 import type { MidValue } from '../../engine/mgmt/values.js';
-import { strerror } from '../../sys/libc.js';
+import { strerror } from '../../core/errno-text.js';
 import { withErrno } from '../../sys/errors.js';
 import { connectTcp } from '../../sys/tcp.js';
 import { parseMac } from '../../core/mac.js';

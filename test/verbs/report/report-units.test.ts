@@ -14,8 +14,7 @@ import { compilePrintf, programError, OP_ERR } from '../../../src/verbs/report/p
 import { runReport } from '../../../src/verbs/report/run.js';
 import { writeDatFile } from '../../../src/engine/dat/writer.js';
 import { DatFlags, SendRecord, RcvRecord } from '../../../src/engine/dat/layout.js';
-import { loadWasm } from '../../../src/core/wasm.js';
-import { parseRaw, checkSoftwareSummary, simpleStats } from '../../helpers/report-support.js';
+import { parseRaw, checkSoftwareSummary } from '../../helpers/report-support.js';
 
 /** Exact decimal of a double via BigInt, rounded half-even at 3 digits: a second, separate derivation. */
 function reference3(x: number): string {
@@ -87,41 +86,6 @@ test('printf compiler: data-independent errors in the C order', () => {
   assert.equal(first('x'.repeat(5000), ''), 'Buffer not large enough for printf format');
   assert.equal(first('%u'.repeat(5000), 'q'.repeat(5000)), 'Destination buffer not large enough to print unsigned int');
   assert.equal(compilePrintf(new Uint8Array(0), new Uint8Array(0)).active, false);
-});
-
-interface StatsWasm extends WebAssembly.Exports {
-  memory: WebAssembly.Memory;
-  dataBuf(): number;
-  accBuf(): number;
-  reserve(n: number): number;
-  seriesStats(n: number): void;
-}
-
-test('WASM statistics equal a reverse-order double reference (min/max ties to highest seqid)', () => {
-  const w = loadWasm<StatsWasm>('stats');
-  fc.assert(fc.property(
-    fc.array(fc.oneof(fc.bigInt({ min: -(1n << 40n), max: 1n << 40n }), fc.constantFrom(0n, 5n, -5n)), { minLength: 1, maxLength: 300 }),
-    (vals) => {
-      assert.ok(w.reserve(vals.length));
-      const data = new DataView(w.memory.buffer, w.dataBuf(), vals.length * 8);
-      vals.forEach((v, i) => data.setBigInt64(i * 8, v, true));
-      w.seriesStats(vals.length);
-      const acc = new DataView(w.memory.buffer, w.accBuf(), 64);
-      // reference: the C order (highest index first) for the sums
-      let sum = 0;
-      for (let i = vals.length - 1; i >= 0; i--) sum += Number(vals[i]);
-      const mean = sum / vals.length;
-      let sq = 0;
-      for (let i = vals.length - 1; i >= 0; i--) sq += (Number(vals[i]) - mean) ** 2;
-      const ref = simpleStats(vals.map((v, i) => ({ seqid: i + 1, v })));
-      assert.equal(acc.getBigInt64(8, true), ref.min);
-      assert.equal(acc.getBigInt64(16, true), ref.max);
-      assert.equal(acc.getInt32(24, true), ref.seqidOfMin);
-      assert.equal(acc.getInt32(28, true), ref.seqidOfMax);
-      assert.equal(acc.getFloat64(32, true), mean);
-      assert.equal(acc.getFloat64(48, true), Math.sqrt(sq / vals.length));
-    },
-  ), { seed: 42, numRuns: 200 });
 });
 
 function capture(dir: string, name: string) {

@@ -1,20 +1,32 @@
-// Report engine over .dat records held in this module's linear memory.
+// The report engine (dist/wasm/report.wasm) over .dat records held in this
+// module's linear memory.
 //
 // Data path: the TS reader copies a chunk of sender records and the matching
 // receiver records into SEND/RCV, then calls forward() (printf + counters,
 // ascending seqid, like the C walk) and later reverse() twice (per-metric
 // statistics, descending seqid, like the C metric list). Printf output lands
 // in OUT and is flushed by TS. No per-packet state outlives a chunk, so memory
-// stays bounded whatever the file size.
+// stays bounded whatever the file size. The metrics are the rows of
+// lib/metrics.ts; their accumulators are lib/stats.ts's, whose field offsets
+// are exported below so that TS reads them without a copy of the layout.
 import {
   SEND_RECORD_SIZE, RCV_RECORD_SIZE, SEND_SCHEDULED, SEND_WAKEUP, SEND_HWTS,
-  SEND_SWTS, SEND_SCHED_TS, RCV_ARRIVAL, RCV_HWTS, RCV_SWTS, loadBe32, loadBe64,
+  SEND_SWTS, SEND_SCHED_TS, SEND_SEQID, RCV_SEQID, RCV_ARRIVAL, RCV_HWTS, RCV_SWTS, loadBe32, loadBe64,
 } from './lib/layout';
 import {
   ACC_SIZE, accReset, accAdd, accAddDeviation, accFinishMean, accFinishStddev,
   percentF32I64, percentF32U64,
 } from './lib/stats';
+import { METRIC_COUNT, computeMetrics } from './lib/metrics';
 import { fmtI64, fmtU64, fmtHex, fmtTimespec } from './lib/numfmt';
+
+export {
+  ACC_SIZE, ACC_MIN, ACC_MAX, ACC_MIN_SEQ, ACC_MAX_SEQ, ACC_MEAN, ACC_STDDEV,
+} from './lib/stats';
+export {
+  METRIC_COUNT, M_PATH_DELAY, M_WAKEUP_TO_TX_TS, M_RX_DEADLINE_DELTA, M_RX_DEADLINE_DELTA_REVERSED,
+  M_LATENCY_BUDGET, M_SENDER_LATENCY, M_WAKEUP_LATENCY, M_DRIVER_LATENCY, M_ARRIVAL_LATENCY,
+} from './lib/metrics';
 
 // ---- memory regions ----
 const CHUNK: u32 = 8192; // packets per chunk
@@ -25,7 +37,6 @@ const OUT_BYTES: u32 = 1024 * 1024;
 // forward() call stops once less than this is left.
 const OUT_SLACK: u32 = 4096;
 const PRINTF_BUF: u32 = 4095;
-export const NUM_METRICS: u32 = 9;
 
 const BASE: usize = (__heap_base + 65535) & ~(<usize>65535);
 const SEND: usize = BASE;
@@ -35,8 +46,9 @@ const LIT: usize = PROG + <usize>PROG_BYTES;
 const OUT: usize = LIT + <usize>LIT_BYTES;
 const VARS: usize = OUT + <usize>OUT_BYTES;
 const SCRATCH: usize = VARS + 256;
-const ACCS: usize = SCRATCH + 64;
-const END: usize = ACCS + <usize>(NUM_METRICS * ACC_SIZE);
+const VALUES: usize = SCRATCH + 64; // one packet's metrics, i64 per slot
+const ACCS: usize = VALUES + <usize>(METRIC_COUNT << 3);
+const END: usize = ACCS + <usize>(METRIC_COUNT * ACC_SIZE);
 
 export function init(): void {
   const need = <i32>((END + 65535) >> 16);
@@ -105,7 +117,7 @@ function resetCounters(): void {
   walkEnded = false;
   outLen = 0;
   errorCode = 0;
-  for (let m: u32 = 0; m < NUM_METRICS; m++) accReset(ACCS + m * ACC_SIZE);
+  for (let m: u32 = 0; m < METRIC_COUNT; m++) accReset(ACCS + m * ACC_SIZE);
 }
 
 export function getNotTxTimestamped(): u64 { return notTxTimestamped; }
@@ -121,7 +133,7 @@ export function resetOut(): void { outLen = 0; }
 export function getErrorCode(): i32 { return errorCode; }
 
 // ---- printf program ----
-// Ops are i32 words compiled by TS (src/report/printf.ts) with all the
+// Ops are i32 words compiled by TS (src/verbs/report/printf.ts) with all the
 // data-independent checks already resolved, in the C tool's order.
 export const OP_END: i32 = 0;
 export const OP_LIT: i32 = 1; // offset, length (into LIT)
@@ -184,7 +196,7 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
   for (let i = from; i < n; i++) {
     const seqid = seqStart + i;
     const sp = SEND + <usize>(i * SEND_RECORD_SIZE);
-    if (loadBe32(sp) != seqid) {
+    if (loadBe32(sp + SEND_SEQID) != seqid) {
       // Incomplete sender log: the C walk stops silently here.
       walkEnded = true;
       return <i32>i;
@@ -201,7 +213,7 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
     }
     let arrival: i64 = 0, rxHwts: i64 = 0, rxSwts: i64 = 0;
     const rp = RCV + <usize>(i * RCV_RECORD_SIZE);
-    if (i < rcvN && loadBe32(rp) == seqid) {
+    if (i < rcvN && loadBe32(rp + RCV_SEQID) == seqid) {
       arrival = loadBe64(rp + RCV_ARRIVAL);
       rxHwts = loadBe64(rp + RCV_HWTS);
       rxSwts = loadBe64(rp + RCV_SWTS);
@@ -251,55 +263,32 @@ export function reverse(seqStart: u32, n: u32, rcvN: u32, pass: i32): void {
     const schedTs = loadBe64(sp + SEND_SCHED_TS);
     if (swts == 0 || schedTs == 0 || (hwts == 0 && !swMode)) continue;
     const rp = RCV + <usize>(<u32>i * RCV_RECORD_SIZE);
-    if (<u32>i >= rcvN || loadBe32(rp) != seqid) continue;
+    if (<u32>i >= rcvN || loadBe32(rp + RCV_SEQID) != seqid) continue;
     const arrival = loadBe64(rp + RCV_ARRIVAL);
     const rxSwts = loadBe64(rp + RCV_SWTS);
-    const txHw = swMode ? swts : hwts;
-    const rxHw = swMode ? rxSwts : loadBe64(rp + RCV_HWTS);
-    const rxDelta = rxHw - scheduled;
-    const m0 = rxHw - txHw;
-    const m1 = txHw - wakeup;
-    const m2 = rxDelta;
-    const m3 = 0 - rxDelta;
-    const m4 = macMode ? txHw - scheduled : scheduled - txHw;
-    const m5 = swts - wakeup;
-    const m6 = wakeup - (scheduled - advanceTime);
-    const m7 = swts - schedTs;
-    const m8 = arrival - rxHw;
+    const txTs = swMode ? swts : hwts;
+    const rxTs = swMode ? rxSwts : loadBe64(rp + RCV_HWTS);
+    computeMetrics(VALUES, scheduled, wakeup, txTs, swts, schedTs, rxTs, arrival, advanceTime, macMode);
     if (pass == 1) {
-      accAdd(ACCS, m0, seqid);
-      accAdd(ACCS + 64, m1, seqid);
-      accAdd(ACCS + 128, m2, seqid);
-      accAdd(ACCS + 192, m3, seqid);
-      accAdd(ACCS + 256, m4, seqid);
-      accAdd(ACCS + 320, m5, seqid);
-      accAdd(ACCS + 384, m6, seqid);
-      accAdd(ACCS + 448, m7, seqid);
-      accAdd(ACCS + 512, m8, seqid);
+      for (let m: u32 = 0; m < METRIC_COUNT; m++) {
+        accAdd(ACCS + <usize>(m * ACC_SIZE), load<i64>(VALUES + (<usize>m << 3)), seqid);
+      }
     } else {
-      accAddDeviation(ACCS, m0);
-      accAddDeviation(ACCS + 64, m1);
-      accAddDeviation(ACCS + 128, m2);
-      accAddDeviation(ACCS + 192, m3);
-      accAddDeviation(ACCS + 256, m4);
-      accAddDeviation(ACCS + 320, m5);
-      accAddDeviation(ACCS + 384, m6);
-      accAddDeviation(ACCS + 448, m7);
-      accAddDeviation(ACCS + 512, m8);
+      for (let m: u32 = 0; m < METRIC_COUNT; m++) {
+        accAddDeviation(ACCS + <usize>(m * ACC_SIZE), load<i64>(VALUES + (<usize>m << 3)));
+      }
     }
   }
 }
 
 export function finishMeans(): void {
-  for (let m: u32 = 0; m < NUM_METRICS; m++) accFinishMean(ACCS + m * ACC_SIZE, frameCount);
+  for (let m: u32 = 0; m < METRIC_COUNT; m++) accFinishMean(ACCS + m * ACC_SIZE, frameCount);
 }
 
 export function finishStddevs(): void {
-  for (let m: u32 = 0; m < NUM_METRICS; m++) accFinishStddev(ACCS + m * ACC_SIZE, frameCount);
+  for (let m: u32 = 0; m < METRIC_COUNT; m++) accFinishStddev(ACCS + m * ACC_SIZE, frameCount);
 }
 
 // ---- the C tool's single-precision percentages ----
 export function pctOfCount(a: u64, b: u64): f64 { return percentF32U64(a, b); }
 export function pctOfInt(a: i64, b: i64): f64 { return percentF32I64(a, b); }
-/** `100.0f * mean / cycle_time`: float times double is double. */
-export function pctOfMean(mean: f64, cycle: i64): f64 { return 100.0 * mean / <f64>cycle; }

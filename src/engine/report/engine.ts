@@ -1,0 +1,84 @@
+// The WASM report engine (assembly/report.ts -> dist/wasm/report.wasm): its
+// exports, typed, and where its accumulators and metric slots are, read
+// from the module itself so that no layout is written twice.
+import { loadWasm } from '../../core/wasm.js';
+import { METRICS, type MetricKey, type MetricStats } from './metrics.js';
+
+export interface ReportWasm extends WebAssembly.Exports {
+  memory: WebAssembly.Memory;
+  init(): void;
+  chunkCapacity(): number;
+  sendBuf(): number;
+  rcvBuf(): number;
+  progBuf(): number;
+  progCapacity(): number;
+  litBuf(): number;
+  litCapacity(): number;
+  outBuf(): number;
+  accBuf(): number;
+  setParams(advance: bigint, base: bigint, cycle: bigint, shift: bigint, window: bigint,
+    mac: number, sw: number, printf: number, summary: number): void;
+  forward(seqStart: number, from: number, n: number, rcvN: number): number;
+  reverse(seqStart: number, n: number, rcvN: number, pass: number): void;
+  finishMeans(): void;
+  finishStddevs(): void;
+  getNotTxTimestamped(): bigint;
+  getNotReceived(): bigint;
+  getFrameCount(): number;
+  getDeadlineMisses(): number;
+  getTxSyncSum(): number;
+  getRxSyncSum(): number;
+  getPathDelaySum(): number;
+  getWalkEnded(): number;
+  getOutLen(): number;
+  resetOut(): void;
+  getErrorCode(): number;
+  /** The C tool's single-precision `100.0f * a / b` for integers. */
+  pctOfCount(a: bigint, b: bigint): number;
+  pctOfInt(a: bigint, b: bigint): number;
+}
+
+let wasm: ReportWasm | undefined;
+
+/** The engine instance of this thread, initialised once. */
+export function reportEngine(): ReportWasm {
+  if (!wasm) {
+    wasm = loadWasm<ReportWasm>('report');
+    wasm.init();
+  }
+  return wasm;
+}
+
+function constant(w: ReportWasm, name: string): number {
+  const g = w[name];
+  if (!(g instanceof WebAssembly.Global)) throw new Error(`report.wasm exports no ${name}`);
+  return Number(g.value);
+}
+
+/** Reads every metric's accumulator after finishStddevs(), keyed by metric name. */
+export function readMetricStats(w: ReportWasm): Record<MetricKey, MetricStats> {
+  const count = constant(w, 'METRIC_COUNT');
+  if (count !== METRICS.length) {
+    throw new Error(`report.wasm computes ${count} metrics, src/engine/report/metrics.ts names ${METRICS.length}`);
+  }
+  const size = constant(w, 'ACC_SIZE');
+  const at = {
+    min: constant(w, 'ACC_MIN'), max: constant(w, 'ACC_MAX'), minSeq: constant(w, 'ACC_MIN_SEQ'),
+    maxSeq: constant(w, 'ACC_MAX_SEQ'), mean: constant(w, 'ACC_MEAN'), stddev: constant(w, 'ACC_STDDEV'),
+  };
+  if (new Set(METRICS.map((m) => constant(w, m.slot))).size !== count) throw new Error('two metrics share a report.wasm slot');
+  const dv = new DataView(w.memory.buffer, w.accBuf(), count * size);
+  const out = {} as Record<MetricKey, MetricStats>;
+  for (const { key, slot } of METRICS) {
+    const o = constant(w, slot) * size;
+    out[key] = {
+      min: dv.getBigInt64(o + at.min, true),
+      max: dv.getBigInt64(o + at.max, true),
+      mean: dv.getFloat64(o + at.mean, true),
+      stddev: dv.getFloat64(o + at.stddev, true),
+      seqidOfMin: dv.getInt32(o + at.minSeq, true),
+      seqidOfMax: dv.getInt32(o + at.maxSeq, true),
+    };
+  }
+  return out;
+}
