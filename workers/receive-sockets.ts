@@ -9,7 +9,7 @@ import { IsochronError, isIsochronError } from '../src/core/errors.js';
 import type { DeviceIoctl } from '../src/sys/ioctl.js';
 import { kernelIoctl } from '../src/sys/ioctl.js';
 import { PacketSocket } from '../src/sys/packet.js';
-import type { DgramSocket } from '../src/sys/socket.js';
+import type { DgramSocket } from '../src/sys/dgram.js';
 import { parseMac } from '../src/sys/structs.js';
 import { setHwTimestamping, timestampingFlags } from '../src/sys/tstamp.js';
 import { UdpSocket } from '../src/sys/udp.js';

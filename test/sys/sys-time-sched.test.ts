@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_TAI } from '../../src/sys/constants.js';
-import { clockGettime, kernelTaiOffset, measureTaiOffset, sleepFor, sleepUntil } from '../../src/sys/time.js';
+import {
+  clockGettime,
+  clockGettimeInto,
+  kernelTaiOffset,
+  measureTaiOffset,
+  setKernelTaiOffset,
+  sleepFor,
+  sleepUntil,
+  sleepUntilTimespec,
+} from '../../src/sys/time.js';
+import { readTimespec, writeTimespec } from '../../src/sys/structs.js';
+import { taiNowNs } from '../../src/sys/tai-now.js';
 import { getAffinity, getScheduler, lockMemory, setAffinity, setScheduler, unlockMemory } from '../../src/sys/sched.js';
 import { isIsochronError } from '../../src/core/errors.js';
 
@@ -37,6 +48,33 @@ test('CLOCK_TAI vs CLOCK_REALTIME: measured offset equals the kernel-reported TA
   const err = offsetNs - expected;
   assert.ok((err < 0n ? -err : err) <= uncertaintyNs + 1000n, `TAI-UTC measured ${offsetNs} ns +/- ${uncertaintyNs}, kernel says ${kernelSec} s`);
   assert.ok(uncertaintyNs < 1_000_000n);
+});
+
+test('clockGettimeInto and sleepUntilTimespec work on caller-owned timespecs', () => {
+  const ts = Buffer.alloc(16);
+  const req = Buffer.alloc(16);
+  const before = clockGettime(CLOCK_TAI);
+  clockGettimeInto(CLOCK_TAI, ts);
+  const now = readTimespec(ts, 0);
+  assert.ok(now >= before && now - before < 1_000_000_000n);
+  writeTimespec(req, 0, now + 2_000_000n);
+  sleepUntilTimespec(CLOCK_TAI, req);
+  assert.ok(clockGettime(CLOCK_TAI) >= now + 2_000_000n, 'woke at or after the target');
+  assert.throws(() => clockGettimeInto(12345, ts, 'clock_gettime(TEST)'), (e: unknown) => isIsochronError(e) && e.errno === -22 && /^clock_gettime\(TEST\) failed: Invalid argument/.test(e.message));
+  assert.throws(() => sleepUntilTimespec(12345, req, 'clock_nanosleep(TEST)'), (e: unknown) => isIsochronError(e) && e.errno === -22 && /^clock_nanosleep\(TEST\) failed/.test(e.message));
+});
+
+test('taiNowNs (the argument parser\'s clock) reads CLOCK_TAI', () => {
+  const a = clockGettime(CLOCK_TAI);
+  const t = taiNowNs();
+  const b = clockGettime(CLOCK_TAI);
+  assert.ok(t >= a && t <= b, `${a} <= ${t} <= ${b}`);
+});
+
+test('setKernelTaiOffset writes what kernelTaiOffset reads (the current value: the machine is unchanged)', () => {
+  const k = kernelTaiOffset();
+  assert.equal(setKernelTaiOffset(k), 0);
+  assert.equal(kernelTaiOffset(), k);
 });
 
 test('sched_setscheduler SCHED_FIFO and back to SCHED_OTHER', () => {

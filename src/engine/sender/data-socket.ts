@@ -11,7 +11,7 @@ import { strerror, withErrno } from '../../sys/errors.js';
 import { ifNameToIndex, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { PacketSocket } from '../../sys/packet.js';
-import type { DgramSocket } from '../../sys/socket.js';
+import type { DgramSocket } from '../../sys/dgram.js';
 import { encodeSockaddrIn, encodeSockaddrLl } from '../../sys/structs.js';
 import { getTsInfo, setHwTimestamping, timestampingFlags } from '../../sys/tstamp.js';
 import { UdpSocket } from '../../sys/udp.js';
