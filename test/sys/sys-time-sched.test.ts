@@ -16,7 +16,8 @@ import {
 } from '../../src/sys/time.js';
 import { readTimespec, writeTimespec } from '../../src/sys/structs.js';
 import { taiNowNs } from '../../src/sys/tai-now.js';
-import { getAffinity, getScheduler, lockMemory, setAffinity, setScheduler, unlockMemory } from '../../src/sys/sched.js';
+import { applyScheduling, getAffinity, getScheduler, lockMemory, setAffinity, setScheduler, unlockMemory } from '../../src/sys/sched.js';
+import { libc } from '../../src/sys/libc.js';
 import { isIsochronError } from '../../src/core/errors.js';
 
 test('clock_nanosleep TIMER_ABSTIME wakes at or after the target', () => {
@@ -110,6 +111,45 @@ test('sched_setaffinity to one CPU and restore', () => {
   assert.throws(() => setAffinity([4096]), /out of 0\.\.1023/);
   assert.throws(() => setAffinity([1023]), (e: unknown) => isIsochronError(e) && e.errno === -22);
   assert.throws(() => getAffinity(0x3fffffff), (e: unknown) => isIsochronError(e) && e.errno === -3);
+});
+
+/** SCHED_BATCH (3): a policy with no name in the Policy type, set directly. */
+const SCHED_BATCH = 3;
+
+function setBatch(): void {
+  assert.equal(libc().sched_setscheduler(0, SCHED_BATCH, Buffer.alloc(4)), 0);
+}
+
+test('applyScheduling restores exactly what was there, a numeric policy included', () => {
+  const cpus = getAffinity();
+  setBatch();
+  try {
+    const undo = applyScheduling({ sched: { policy: 'fifo', priority: 7 }, cpus: [cpus[0]] });
+    assert.deepEqual(getScheduler(), { policy: 'fifo', priority: 7 });
+    assert.deepEqual(getAffinity(), [cpus[0]]);
+    undo();
+    assert.deepEqual(getScheduler(), { policy: SCHED_BATCH, priority: 0 }, 'SCHED_BATCH again, not SCHED_OTHER');
+    assert.deepEqual(getAffinity(), cpus);
+
+    // A failed step is undone, and mapError names it.
+    const steps: string[] = [];
+    assert.throws(
+      () => applyScheduling({ sched: { policy: 'rr', priority: 3 }, cpus: [] }, (step, err) => (steps.push(step), err)),
+      /CPU affinity mask is empty/,
+    );
+    assert.deepEqual(steps, ['cpu affinity']);
+    assert.deepEqual(getScheduler(), { policy: SCHED_BATCH, priority: 0 });
+    assert.throws(() => applyScheduling({ sched: { policy: 'fifo', priority: 500 }, cpus: null }, (step) => new Error(step)), /^Error: sched policy$/);
+    assert.deepEqual(getScheduler(), { policy: SCHED_BATCH, priority: 0 });
+
+    // Nothing asked, nothing changed, nothing restored.
+    applyScheduling({ sched: null, cpus: null })();
+    assert.deepEqual(getScheduler(), { policy: SCHED_BATCH, priority: 0 });
+  } finally {
+    setScheduler('other', 0);
+    setAffinity(cpus);
+  }
+  assert.deepEqual(getScheduler(), { policy: 'other', priority: 0 });
 });
 
 test('mlockall / munlockall', () => {
