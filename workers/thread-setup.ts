@@ -4,7 +4,6 @@
 // a real-time policy into work that did not ask for it.
 import { isIsochronError } from '../src/core/errors.js';
 import { applyScheduling, getAffinity, getScheduler } from '../src/sys/sched.js';
-import { withErrno } from '../src/sys/errors.js';
 import { SendThreadSetup } from '../src/engine/sender/errors.js';
 import type { ThreadPlan } from '../src/engine/sender/plan.js';
 import type { ThreadReadback } from './send-contract.js';
@@ -22,6 +21,6 @@ export function readThread(): ThreadReadback {
 export function applyThreadPlan(plan: ThreadPlan): () => void {
   return applyScheduling(
     { sched: plan.policy ? { policy: plan.policy, priority: plan.priority } : null, cpus: plan.cpus },
-    (step, err) => (isIsochronError(err) ? withErrno(SendThreadSetup(step, err.message), -err.errno) : err),
+    (step, err) => (isIsochronError(err) ? SendThreadSetup.with({ errno: err.errno }, step, err.message) : err),
   );
 }

@@ -1,7 +1,7 @@
 // The kernel's UTC-TAI offset: read (default) or set (--utc-tai-offset), as
 // the C receiver does before anything else. adjtimex is not namespaced: a
 // set changes the whole machine, which is what the option asks for.
-import { strerror, withErrno } from '../../sys/errors.js';
+import { strerror } from '../../sys/errors.js';
 import { kernelTaiOffset, setKernelTaiOffset } from '../../sys/time.js';
 import { RcvUtcOffset } from './errors.js';
 
@@ -25,5 +25,5 @@ export function planReceiverUtcOffset(requested: bigint | null): UtcOffsetPlan {
 export function setReceiverUtcTaiOffset(offset: bigint): void {
   if (offset < -0x80000000n || offset > 0x7fffffffn) throw RcvUtcOffset(offset, 'out of range');
   const errnum = setKernelTaiOffset(Number(offset));
-  if (errnum) throw withErrno(RcvUtcOffset(offset, `${strerror(errnum)} (needs root or CAP_SYS_TIME)`), errnum);
+  if (errnum) throw RcvUtcOffset.with({ errno: errnum }, offset, `${strerror(errnum)} (needs root or CAP_SYS_TIME)`);
 }

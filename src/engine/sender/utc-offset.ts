@@ -4,7 +4,7 @@
 // --omit-sync, the kernel's value is used and announced on stderr.
 import { isIsochronError } from '../../core/errors.js';
 import { kernelTaiOffset, setKernelTaiOffset } from '../../sys/time.js';
-import { strerror, withErrno } from '../../sys/errors.js';
+import { strerror } from '../../sys/errors.js';
 import { planUtcTaiOffset } from '../traffic/schedule.js';
 import { SendUtcOffset } from './errors.js';
 import type { SendIo } from './io.js';
@@ -12,7 +12,7 @@ import type { SendIo } from './io.js';
 /** Sets the kernel's TAI - UTC offset (CLOCK_TAI moves with it); a failure is the sender's error. */
 export function setSenderUtcTaiOffset(offset: number): void {
   const errnum = setKernelTaiOffset(offset);
-  if (errnum) throw withErrno(SendUtcOffset(strerror(errnum)), errnum);
+  if (errnum) throw SendUtcOffset.with({ errno: errnum }, strerror(errnum));
 }
 
 /** Resolves the offset for a run with --omit-sync (sync monitoring is refused earlier). */
@@ -22,7 +22,7 @@ export function resolveUtcTaiOffset(option: number | null, io: SendIo, setKernel
     kernel = option === null ? kernelTaiOffset() : 0;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    throw withErrno(SendUtcOffset(err.message), -err.errno);
+    throw SendUtcOffset.with({ errno: err.errno }, err.message);
   }
   const plan = planUtcTaiOffset(option, true, kernel);
   if (plan.source === 'option') {

@@ -11,7 +11,7 @@
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import type { SysmonOffset } from '../mgmt/index.js';
 import { PtpmonClient } from '../ptpmon/index.js';
-import { strerror, withErrno } from '../../sys/errors.js';
+import { strerror } from '../../sys/errors.js';
 import type { Sysmon } from '../sysmon/index.js';
 import { SyncMonitoringAbsent, SyncSourceFailed } from './errors.js';
 
@@ -49,7 +49,7 @@ export interface SyncSources {
 
 function failed(what: string, err: unknown): IsochronError | unknown {
   if (!isIsochronError(err)) return err;
-  return withErrno(SyncSourceFailed(what, strerror(-err.errno), err.message), -err.errno);
+  return SyncSourceFailed.with({ errno: err.errno }, what, strerror(-err.errno), err.message);
 }
 
 export function createSyncSources(o: SyncSourcesOptions): SyncSources {

@@ -9,7 +9,6 @@ import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooL
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
 import type { MidValue } from '../../engine/mgmt/payloads.js';
 import { strerror } from '../../sys/libc.js';
-import { withErrno } from '../../sys/errors.js';
 import { connectTcp } from '../../sys/tcp.js';
 import { parseMac } from '../../sys/structs.js';
 import { SendCollectFailed, SendConnectFailed, SendDestMacMissing, SendPrepareReceiver } from '../../engine/sender/errors.js';
@@ -60,7 +59,7 @@ export class ReceiverLink {
       fd = await connectTcp({ family: plan.family, address: plan.address, port: plan.port, device: plan.device, timeoutMs: CONNECT_TIMEOUT_MS });
     } catch (err) {
       const { errnum, text } = errnoText(err);
-      throw withErrno(SendConnectFailed(plan.port, text, describeClient(plan)), errnum);
+      throw SendConnectFailed.with({ errno: errnum }, plan.port, text, describeClient(plan));
     }
     const socket = new NetSocket({ fd, readable: true, writable: true });
     return new ReceiverLink(new ManagementClient(socket, { timeoutMs: MGMT_TIMEOUT_MS }), plan);
@@ -76,7 +75,7 @@ export class ReceiverLink {
       return parseMac(await this.client.get(Mid.DESTINATION_MAC));
     } catch (err) {
       const { errnum, detail } = errnoText(err);
-      throw withErrno(SendDestMacMissing(this.where, detail), errnum);
+      throw SendDestMacMissing.with({ errno: errnum }, this.where, detail);
     }
   }
 
@@ -103,7 +102,7 @@ export class ReceiverLink {
       await this.client.set(Mid.PACKET_COUNT, BigInt(numFrames));
     } catch (err) {
       const { errnum, text, detail } = errnoText(err);
-      throw withErrno(SendPrepareReceiver(text, this.where, detail), errnum);
+      throw SendPrepareReceiver.with({ errno: errnum }, text, this.where, detail);
     }
   }
 
@@ -113,7 +112,7 @@ export class ReceiverLink {
       return (await this.client.getLog()).records;
     } catch (err) {
       const { errnum, text, detail } = errnoText(err);
-      throw withErrno(SendCollectFailed(text, this.where, detail), errnum);
+      throw SendCollectFailed.with({ errno: errnum }, text, this.where, detail);
     }
   }
 
