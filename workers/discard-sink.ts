@@ -7,25 +7,10 @@
 // the data socket's sends name their sockaddr_ll: a warm-up without
 // msg_name left that branch cold and the first real packet deoptimised
 // (0.5 ms). SCM_TXTIME cannot be warmed here (AF_UNIX refuses it).
-import { AF_UNIX, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK } from '../src/sys/constants.js';
-import { libc } from '../src/sys/libc.js';
-import { check, openSocketPair } from '../src/sys/socket.js';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK } from '../src/sys/constants.js';
+import { closeFd, discardPending, openSocketPair } from '../src/sys/socket.js';
+import { autobindUnix } from '../src/sys/unix.js';
 import { FdSource } from './fd-timestamps.js';
-
-/** Binds `fd` to a kernel-chosen abstract AF_UNIX name (bind with only the family); returns its sockaddr_un. */
-function autobind(fd: number): Buffer {
-  const family = Buffer.alloc(2);
-  family.writeUInt16LE(AF_UNIX, 0);
-  check(libc().bind(fd, family, 2), 'bind(AF_UNIX, autobind) for the send warm-up');
-  const addr = Buffer.alloc(SOCKADDR_UN);
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(SOCKADDR_UN, 0);
-  check(libc().getsockname(fd, addr, len), 'getsockname(AF_UNIX) for the send warm-up');
-  return addr.subarray(0, Math.min(len.readUInt32LE(0), SOCKADDR_UN));
-}
-
-/** sizeof(struct sockaddr_un). */
-const SOCKADDR_UN = 110;
 
 export class DiscardSink {
   /** Sends to the peer; no destination address (the pair is connected). */
@@ -42,23 +27,23 @@ export class DiscardSink {
   static open(bufferSize: number): DiscardSink {
     const [a, b] = openSocketPair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 'socketpair(AF_UNIX) for the send warm-up');
     try {
-      return new DiscardSink(new FdSource(a, autobind(b), bufferSize), b, bufferSize);
+      return new DiscardSink(new FdSource(a, autobindUnix(b, 'the send warm-up'), bufferSize), b, bufferSize);
     } catch (err) {
-      libc().close(a);
-      libc().close(b);
+      closeFd(a);
+      closeFd(b);
       throw err;
     }
   }
 
   /** Reads and drops what the source sent, so its sends never find the pair full. */
   drain(): void {
-    while (libc().recv(this.#peer, this.#scratch, this.#scratch.length, MSG_DONTWAIT) > 0);
+    discardPending(this.#peer, this.#scratch);
   }
 
   close(): void {
     const fd = this.source.sock.fd;
     this.source.close();
-    if (fd >= 0) libc().close(fd);
-    libc().close(this.#peer);
+    if (fd >= 0) closeFd(fd);
+    closeFd(this.#peer);
   }
 }

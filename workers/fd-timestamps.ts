@@ -2,9 +2,9 @@
 // wraps the same fd with its own native msghdr blocks, sends to the stored
 // destination (C keeps msg_name set for L2 and L4), and gives the fd back
 // untouched when done.
-import type { ControlInfo, Received, TimestampSource } from '../src/sys/boundary.js';
+import type { Received, TimestampSource } from '../src/sys/boundary.js';
 import type { ControlStamps } from '../src/sys/cmsg.js';
-import { DgramSocket } from '../src/sys/socket.js';
+import { DgramSocket } from '../src/sys/dgram.js';
 
 export class FdSource implements TimestampSource {
   readonly sock: DgramSocket;
@@ -29,11 +29,6 @@ export class FdSource implements TimestampSource {
 
   recvErrQueue(timeoutMs: number): Received | null {
     return this.sock.recvErrQueue(timeoutMs);
-  }
-
-  /** recvErrQueue into a reused ControlInfo; the entry's length or -1 (see DgramSocket). */
-  recvErrQueueInto(timeoutMs: number, out: ControlInfo): number {
-    return this.sock.recvErrQueueInto(timeoutMs, out);
   }
 
   /** The TX timestamp loop's allocation-free read (see DgramSocket.recvErrQueueStamps). */

@@ -16,7 +16,7 @@ import { clockGettime } from '../src/sys/time.js';
 import type { LoopControl } from './control.js';
 import type { RecordRing } from './ring.js';
 import { newRxHeader, parseL2Frame, parseUdpPayload, RxStatus, type L2Filter } from '../src/core/frame.js';
-import { FdPoller } from './poll.js';
+import { FdPoller } from '../src/sys/poll.js';
 import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } from './receive-contract.js';
 
 export interface RxEndpoint {

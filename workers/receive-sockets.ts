@@ -5,11 +5,11 @@
 //       has no IPv6), bound to the interface;
 // both with the sender's SO_TIMESTAMPING flags, and SIOCSHWTSTAMP first
 // unless --omit-hwts.
-import { IsochronError, isIsochronError } from '../src/core/errors.js';
+import { isIsochronError } from '../src/core/errors.js';
 import type { DeviceIoctl } from '../src/sys/ioctl.js';
 import { kernelIoctl } from '../src/sys/ioctl.js';
 import { PacketSocket } from '../src/sys/packet.js';
-import type { DgramSocket } from '../src/sys/socket.js';
+import type { DgramSocket } from '../src/sys/dgram.js';
 import { parseMac } from '../src/sys/structs.js';
 import { setHwTimestamping, timestampingFlags } from '../src/sys/tstamp.js';
 import { UdpSocket } from '../src/sys/udp.js';
@@ -44,7 +44,7 @@ function isMulticast(mac: Buffer): boolean {
 function wrap(what: string, ifname: string, err: unknown): Error {
   if (!isIsochronError(err)) return err as Error;
   // Keep the kernel's errno: it is the exit status, as in C.
-  return new IsochronError(RcvDataSocket.code, RcvDataSocket(what, ifname, err.message).message, { errno: err.errno, cause: err });
+  return RcvDataSocket.with({ errno: err.errno, cause: err }, what, ifname, err.message);
 }
 
 function enableTimestamps(sock: DgramSocket, cfg: DataSocketConfig, io: DeviceIoctl): void {

@@ -7,7 +7,7 @@ import { isIsochronError } from '../src/core/errors.js';
 import { RcvLoopFailed } from '../src/engine/receiver/errors.js';
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
-import { getAffinity, getScheduler, setAffinity, setScheduler, type Policy } from '../src/sys/sched.js';
+import { applyScheduling } from '../src/sys/sched.js';
 import { parseMac } from '../src/sys/structs.js';
 import { openDataSockets, type DataSocketConfig } from './receive-sockets.js';
 import { runReceiveLoop, type LoopStats } from './receive-loop.js';
@@ -34,19 +34,11 @@ export function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
   const control = new LoopControl(task.control);
   const cfg = task.config;
   let sockets: ReturnType<typeof openDataSockets> | null = null;
-  let restoreSched: { policy: Policy | number; priority: number } | null = null;
-  let restoreCpus: number[] | null = null;
+  let restoreScheduling: (() => void) | null = null;
   try {
     const ring = RecordRing.attach(task.ring);
     sockets = openDataSockets(cfg);
-    if (cfg.sched) {
-      restoreSched = getScheduler();
-      setScheduler(cfg.sched.policy, cfg.sched.priority);
-    }
-    if (cfg.cpus) {
-      restoreCpus = getAffinity();
-      setAffinity(cfg.cpus);
-    }
+    restoreScheduling = applyScheduling({ sched: cfg.sched, cpus: cfg.cpus });
     control.state = LoopState.Running;
     const stats = runReceiveLoop(sockets.endpoints, { dmac: parseMac(cfg.dmac), etype: cfg.etype }, ring, control, { pollMs: cfg.pollMs });
     control.state = LoopState.Finished;
@@ -57,11 +49,7 @@ export function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
     return { ok: false, code: RcvLoopFailed.code, errno: RcvLoopFailed.errno, message: RcvLoopFailed(err instanceof Error ? err.message : String(err)).message };
   } finally {
     // The worker thread is reused by the pool: leave it as it was found.
-    if (restoreCpus) setAffinity(restoreCpus);
-    if (restoreSched) {
-      const policy = typeof restoreSched.policy === 'number' ? 'other' : restoreSched.policy;
-      setScheduler(policy, restoreSched.priority);
-    }
+    restoreScheduling?.();
     sockets?.close();
   }
 }

@@ -15,7 +15,6 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { writeTimespecNs, HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../src/core/frame.js';
 import type { TimestampSource } from '../src/sys/boundary.js';
 import { isIsochronError } from '../src/core/errors.js';
-import { withErrno } from '../src/sys/errors.js';
 import { strerror } from '../src/sys/libc.js';
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
@@ -282,7 +281,7 @@ export function runSendLoop(
       c.fire(seqid);
     } catch (err) {
       const errnum = isIsochronError(err) ? -err.errno : 5;
-      return { status: 'failed', count: sent, error: toWire(withErrno(SendPacketFailed(strerror(errnum), seqid), errnum)) };
+      return { status: 'failed', count: sent, error: toWire(SendPacketFailed.with({ errno: errnum }, strerror(errnum), seqid)) };
     }
     sent++;
   }

@@ -3,8 +3,7 @@
 // back before returning, failure included: a pool thread must never carry
 // a real-time policy into work that did not ask for it.
 import { isIsochronError } from '../src/core/errors.js';
-import { getAffinity, getScheduler, setAffinity, setScheduler, type Policy } from '../src/sys/sched.js';
-import { withErrno } from '../src/sys/errors.js';
+import { applyScheduling, getAffinity, getScheduler } from '../src/sys/sched.js';
 import { SendThreadSetup } from '../src/engine/sender/errors.js';
 import type { ThreadPlan } from '../src/engine/sender/plan.js';
 import type { ThreadReadback } from './send-contract.js';
@@ -14,29 +13,14 @@ export function readThread(): ThreadReadback {
   return { policy: s.policy, priority: s.priority, cpus: getAffinity() };
 }
 
-function wrap(what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (!isIsochronError(err)) throw err;
-    throw withErrno(SendThreadSetup(what, err.message), -err.errno);
-  }
-}
-
-/** Applies the plan to the calling thread; returns the undo. */
+/**
+ * Applies the plan to the calling thread; returns the undo, which restores
+ * exactly what was there. A failed step is undone and reported as
+ * SendThreadSetup with the step's name and the kernel's errno.
+ */
 export function applyThreadPlan(plan: ThreadPlan): () => void {
-  const before = readThread();
-  const undo = (): void => {
-    if (plan.policy && typeof before.policy === 'string') setScheduler(before.policy as Policy, before.priority);
-    if (plan.cpus) setAffinity(before.cpus);
-  };
-  try {
-    // C's order: policy and priority, then affinity.
-    if (plan.policy) wrap('sched policy', () => setScheduler(plan.policy as Policy, plan.priority));
-    if (plan.cpus) wrap('cpu affinity', () => setAffinity(plan.cpus as number[]));
-  } catch (err) {
-    undo();
-    throw err;
-  }
-  return undo;
+  return applyScheduling(
+    { sched: plan.policy ? { policy: plan.policy, priority: plan.priority } : null, cpus: plan.cpus },
+    (step, err) => (isIsochronError(err) ? SendThreadSetup.with({ errno: err.errno }, step, err.message) : err),
+  );
 }

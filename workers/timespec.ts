@@ -2,9 +2,8 @@
 // per packet they add a cycle, compare, and write int64 nanoseconds into
 // shared memory without creating a BigInt. Seconds since 1970 stay far
 // below 2^53, so every step here is exact.
-import { libc } from '../src/sys/libc.js';
-import { CLOCK_TAI, E, TIMER_ABSTIME } from '../src/sys/constants.js';
-import { sysError } from '../src/sys/errors.js';
+import { CLOCK_TAI } from '../src/sys/constants.js';
+import { clockGettimeInto, sleepUntilTimespec } from '../src/sys/time.js';
 
 export const NSEC = 1_000_000_000;
 const TWO_POW_32 = 0x1_0000_0000;
@@ -66,7 +65,7 @@ export class TaiClock {
   private readonly req = Buffer.alloc(16);
 
   now(out: Ts): Ts {
-    if (libc().clock_gettime(CLOCK_TAI, this.buf) < 0) throw sysError('clock_gettime(CLOCK_TAI)', E.EINVAL);
+    clockGettimeInto(CLOCK_TAI, this.buf, 'clock_gettime(CLOCK_TAI)');
     out.sec = this.buf.readUInt32LE(0) + this.buf.readInt32LE(4) * TWO_POW_32;
     out.nsec = this.buf.readUInt32LE(8);
     return out;
@@ -77,11 +76,6 @@ export class TaiClock {
     this.req.writeInt32LE(Math.floor(t.sec / TWO_POW_32), 4);
     this.req.writeUInt32LE(t.nsec, 8);
     this.req.writeUInt32LE(0, 12);
-    for (;;) {
-      // clock_nanosleep returns its error number instead of setting errno.
-      const rc = libc().clock_nanosleep(CLOCK_TAI, TIMER_ABSTIME, this.req, null);
-      if (rc === 0) return;
-      if (rc !== E.EINTR) throw sysError('clock_nanosleep(CLOCK_TAI, TIMER_ABSTIME)', rc);
-    }
+    sleepUntilTimespec(CLOCK_TAI, this.req, 'clock_nanosleep(CLOCK_TAI, TIMER_ABSTIME)');
   }
 }

@@ -68,8 +68,24 @@ export function exitStatusForErrno(errno: number): number {
   return errno & 0xff;
 }
 
+/** What an error carries besides its code and message (see ErrorDefinition.with). */
+export interface ErrorContext {
+  /**
+   * The errno of the failure underneath: the kernel's (positive, as libc
+   * reports it) or an IsochronError's (negative); either sign gives the
+   * negative errno that decides the exit status. 0 or absent keeps the
+   * definition's errno.
+   */
+  errno?: number;
+  /** The error this one reports (Error.cause). */
+  cause?: unknown;
+}
+
 export interface ErrorDefinition<A extends unknown[]> {
+  /** The error with the definition's errno. */
   (...args: A): IsochronError;
+  /** The same error (code, message) carrying the errno and cause of the failure underneath. */
+  with(context: ErrorContext, ...args: A): IsochronError;
   readonly code: string;
   readonly errno: number;
 }
@@ -79,7 +95,9 @@ const registry = new Map<string, number>();
 /**
  * Declares an error once, with its stable code, errno and message template.
  * Codes are unique across the tool; declaring one twice is a programming
- * error caught at import time.
+ * error caught at import time. The one way to build an isochron error:
+ * `Def(...args)`, or `Def.with({ errno, cause }, ...args)` when a system call
+ * or another error decides the errno.
  */
 export function defineError<A extends unknown[]>(
   code: string,
@@ -89,7 +107,9 @@ export function defineError<A extends unknown[]>(
   if (registry.has(code)) throw new Error(`error code ${code} declared twice`);
   registry.set(code, errno);
   const make = (...args: A): IsochronError => new IsochronError(code, format(...args), { errno });
-  return Object.assign(make, { code, errno }) as ErrorDefinition<A>;
+  const withContext = (context: ErrorContext, ...args: A): IsochronError =>
+    new IsochronError(code, format(...args), { errno: -Math.abs(context.errno ?? 0) || errno, cause: context.cause });
+  return Object.assign(make, { code, errno, with: withContext }) as ErrorDefinition<A>;
 }
 
 /** Every code declared so far (modules declare theirs when imported). */

@@ -9,7 +9,7 @@
 //                     packets with a made-up hardware clock and reports
 //                     txtime misses as etf would.
 import type { ControlInfo } from './cmsg.js';
-import type { Received } from './socket.js';
+import type { Received } from './dgram.js';
 
 export type { DeviceIoctl } from './ioctl.js';
 

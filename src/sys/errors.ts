@@ -79,11 +79,15 @@ function defaultHint(errnum: number): string {
 /** Builds the error for a failed call, keeping errno (positive, as libc reports it). */
 export function sysError(call: string, errnum: number, hint?: string): IsochronError {
   const text = errnum > 0 ? strerror(errnum) : `unknown error ${errnum}`;
-  const err = SyscallFailed(call, text, hint ?? defaultHint(errnum));
-  return new IsochronError(err.code, err.message, { errno: -Math.abs(errnum) || Errno.EIO });
+  return SyscallFailed.with({ errno: errnum }, call, text, hint ?? defaultHint(errnum));
 }
 
-/** The same error with a different code but the kernel's errno. */
+/**
+ * The same error with the errno `errnum` (either sign; 0 keeps its own).
+ * @deprecated Build the error with its definition instead:
+ * `Def.with({ errno }, ...args)`. Kept only for src/verbs/orchestrate/run.ts
+ * and src/engine/dat/reader.ts, which other changes of this restructure own.
+ */
 export function withErrno(err: IsochronError, errnum: number): IsochronError {
   return new IsochronError(err.code, err.message, { errno: -Math.abs(errnum) || err.errno });
 }

@@ -1,7 +1,7 @@
 // Interface lookups: index by name, MAC address (SIOCGIFHWADDR), admin and
 // link state (SIOCGIFFLAGS).
 import { AF_INET, E, IFF_RUNNING, IFF_UP, SIOCGIFFLAGS, SIOCGIFHWADDR, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
-import { NoSuchInterface, sysError, withErrno } from './errors.js';
+import { NoSuchInterface, sysError } from './errors.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import { lastErrno, libc } from './libc.js';
 import { IFREQ_UNION, ifnameBytes, makeIfreq } from './structs.js';
@@ -11,7 +11,7 @@ export function ifNameToIndex(ifname: string): number {
   const index = libc().if_nametoindex(ifname);
   if (index === 0) {
     const errnum = lastErrno();
-    throw withErrno(NoSuchInterface(ifname), errnum === E.ENODEV || errnum === 0 ? E.ENODEV : errnum);
+    throw NoSuchInterface.with({ errno: errnum === E.ENODEV || errnum === 0 ? E.ENODEV : errnum }, ifname);
   }
   return index;
 }
@@ -31,7 +31,7 @@ export function withControlSocket<T>(fn: (fd: number) => T): T {
 export function interfaceMac(ifname: string, io: DeviceIoctl = kernelIoctl): Buffer {
   const ifr = makeIfreq(ifname);
   const errnum = withControlSocket((fd) => io(fd, SIOCGIFHWADDR, ifr));
-  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
   if (errnum) throw sysError(`ioctl(SIOCGIFHWADDR, ${ifname})`, errnum);
   return Buffer.from(ifr.subarray(IFREQ_UNION + 2, IFREQ_UNION + 8));
 }
@@ -52,7 +52,7 @@ export interface InterfaceFlags {
 export function interfaceFlags(ifname: string, io: DeviceIoctl = kernelIoctl): InterfaceFlags {
   const ifr = makeIfreq(ifname);
   const errnum = withControlSocket((fd) => io(fd, SIOCGIFFLAGS, ifr));
-  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
   if (errnum) throw sysError(`ioctl(SIOCGIFFLAGS, ${ifname})`, errnum);
   const flags = ifr.readUInt16LE(IFREQ_UNION);
   return { up: (flags & IFF_UP) !== 0, running: (flags & IFF_RUNNING) !== 0 };

@@ -16,7 +16,8 @@ import {
 import { sysError } from './errors.js';
 import { ifNameToIndex } from './iface.js';
 import { lastErrno, libc } from './libc.js';
-import { DgramSocket, openSocketFd, check, type DgramOptions } from './socket.js';
+import { DgramSocket, type DgramOptions } from './dgram.js';
+import { openSocketFd, check } from './socket.js';
 import { SIZEOF, encodeSockaddrLl, parseMac } from './structs.js';
 
 export interface PacketSocketOptions extends DgramOptions {

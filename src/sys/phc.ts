@@ -13,7 +13,7 @@ import {
   PTP_SYS_OFFSET_EXTENDED,
   PTP_SYS_OFFSET_PRECISE,
 } from './constants.js';
-import { InvalidSysArgument, NoPhc, sysError, withErrno } from './errors.js';
+import { InvalidSysArgument, NoPhc, sysError } from './errors.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import { lastErrno, libc } from './libc.js';
 import { SIZEOF, readPtpClockTime } from './structs.js';
@@ -126,7 +126,7 @@ export class Phc {
   /** Opens the PHC behind an interface (ethtool phc_index). */
   static openForInterface(ifname: string, io: DeviceIoctl = kernelIoctl): Phc {
     const info = getTsInfo(ifname, io);
-    if (info.phcIndex < 0) throw withErrno(NoPhc(ifname), E.ENODEV);
+    if (info.phcIndex < 0) throw NoPhc.with({ errno: E.ENODEV }, ifname);
     return Phc.openIndex(info.phcIndex);
   }
 

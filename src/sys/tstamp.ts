@@ -12,7 +12,7 @@ import {
   SIOCSHWTSTAMP,
   SOF_TIMESTAMPING,
 } from './constants.js';
-import { NoHardwareTimestamping, NoSuchInterface, strerror, sysError, withErrno } from './errors.js';
+import { NoHardwareTimestamping, NoSuchInterface, strerror, sysError } from './errors.js';
 import { withControlSocket } from './iface.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import {
@@ -63,7 +63,7 @@ export function getTsInfo(ifname: string, io: DeviceIoctl = kernelIoctl): TsInfo
   const data = Buffer.alloc(SIZEOF.ethtool_ts_info);
   data.writeUInt32LE(ETHTOOL_GET_TS_INFO, 0);
   const errnum = ifreqIoctl(ifname, SIOCETHTOOL, data, io);
-  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
   if (errnum) throw sysError(`ioctl(SIOCETHTOOL ETHTOOL_GET_TS_INFO, ${ifname})`, errnum);
   return decodeEthtoolTsInfo(data);
 }
@@ -96,9 +96,9 @@ export function setHwTimestamping(
   const want: HwTstampConfig = { flags: 0, txType: opts.txOn ? HWTSTAMP_TX_ON : HWTSTAMP_TX_OFF, rxFilter: opts.rxFilter ?? HWTSTAMP_FILTER_ALL };
   const data = encodeHwTstampConfig(want);
   const errnum = ifreqIoctl(ifname, SIOCSHWTSTAMP, data, io);
-  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
   if (errnum === E.EOPNOTSUPP || errnum === E.ERANGE || errnum === E.EINVAL || errnum === E.ENOTTY) {
-    throw withErrno(NoHardwareTimestamping(ifname, strerror(errnum)), errnum);
+    throw NoHardwareTimestamping.with({ errno: errnum }, ifname, strerror(errnum));
   }
   if (errnum) throw sysError(`ioctl(SIOCSHWTSTAMP, ${ifname})`, errnum, 'needs CAP_NET_ADMIN');
   const applied = decodeHwTstampConfig(data);
@@ -109,9 +109,9 @@ export function setHwTimestamping(
 export function getHwTimestamping(ifname: string, io: DeviceIoctl = kernelIoctl): HwTstampConfig {
   const data = Buffer.alloc(SIZEOF.hwtstamp_config);
   const errnum = ifreqIoctl(ifname, SIOCGHWTSTAMP, data, io);
-  if (errnum === E.ENODEV) throw withErrno(NoSuchInterface(ifname), errnum);
+  if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
   if (errnum === E.EOPNOTSUPP || errnum === E.EINVAL || errnum === E.ENOTTY) {
-    throw withErrno(NoHardwareTimestamping(ifname, strerror(errnum)), errnum);
+    throw NoHardwareTimestamping.with({ errno: errnum }, ifname, strerror(errnum));
   }
   if (errnum) throw sysError(`ioctl(SIOCGHWTSTAMP, ${ifname})`, errnum);
   return decodeHwTstampConfig(data);

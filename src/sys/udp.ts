@@ -2,7 +2,8 @@
 import { AF_INET, AF_INET6, IPPROTO_UDP, SOCK_CLOEXEC, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
-import { DgramSocket, openSocketFd, check, type DgramOptions } from './socket.js';
+import { DgramSocket, type DgramOptions } from './dgram.js';
+import { openSocketFd, check } from './socket.js';
 import { SIZEOF, decodeSockaddrIn, encodeSockaddrIn, type InetAddress } from './structs.js';
 
 export interface UdpSocketOptions extends DgramOptions {

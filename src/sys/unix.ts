@@ -3,8 +3,29 @@
 import { unlinkSync } from 'node:fs';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
 import { libc } from './libc.js';
-import { DgramSocket, openSocketFd, check, type DgramOptions } from './socket.js';
+import { DgramSocket, type DgramOptions } from './dgram.js';
+import { openSocketFd, check } from './socket.js';
 import { encodeSockaddrUn } from './structs.js';
+
+/** sizeof(struct sockaddr_un). */
+const SOCKADDR_UN = 110;
+
+/**
+ * Binds the AF_UNIX socket `fd` to an abstract name the kernel chooses
+ * (bind with only the family: "autobind") and returns its sockaddr_un, as
+ * many bytes as getsockname reports: the address a peer sends to. `what`
+ * names the purpose in the error.
+ */
+export function autobindUnix(fd: number, what: string): Buffer {
+  const family = Buffer.alloc(2);
+  family.writeUInt16LE(AF_UNIX, 0);
+  check(libc().bind(fd, family, 2), `bind(AF_UNIX, autobind) for ${what}`);
+  const addr = Buffer.alloc(SOCKADDR_UN);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(SOCKADDR_UN, 0);
+  check(libc().getsockname(fd, addr, len), `getsockname(AF_UNIX) for ${what}`);
+  return addr.subarray(0, Math.min(len.readUInt32LE(0), SOCKADDR_UN));
+}
 
 export class UnixDgramSocket extends DgramSocket {
   #boundPath: string | null = null;

@@ -8,7 +8,7 @@ import { spawnIn, withNetns } from './netns.js';
 import { connectTcp } from '../../src/sys/tcp.js';
 import { PacketSocket } from '../../src/sys/packet.js';
 import { UdpSocket } from '../../src/sys/udp.js';
-import type { DgramSocket } from '../../src/sys/socket.js';
+import type { DgramSocket } from '../../src/sys/dgram.js';
 import { ManagementReader, type ManagementMessage } from '../../src/engine/mgmt/index.js';
 import { buildFrameTemplate, FrameStamper, type Transport } from '../../src/core/frame.js';
 

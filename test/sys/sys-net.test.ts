@@ -14,7 +14,7 @@ import {
   SOF_TXTIME_REPORT_ERRORS,
 } from '../../src/sys/constants.js';
 import { PacketSocket } from '../../src/sys/packet.js';
-import type { DgramSocket } from '../../src/sys/socket.js';
+import type { DgramSocket } from '../../src/sys/dgram.js';
 import { UdpSocket } from '../../src/sys/udp.js';
 import { ifNameToIndex, interfaceMac } from '../../src/sys/iface.js';
 import { formatMac, decodeSockaddrIn, decodeSockaddrLl } from '../../src/sys/structs.js';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { AF_INET, AF_UNIX, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM } from '../../src/sys/constants.js';
 import { lastErrno, libc } from '../../src/sys/libc.js';
-import { DgramSocket, openSocketPair, Socket } from '../../src/sys/socket.js';
+import { DgramSocket } from '../../src/sys/dgram.js';
+import { openSocketPair, Socket } from '../../src/sys/socket.js';
 import { isIsochronError } from '../../src/core/errors.js';
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { getScheduler } from '../../src/sys/sched.js';
 
-const sysUrl = new URL('../../src/sys/index.js', import.meta.url).href;
+/** The syscall-layer modules the worker bodies use, merged into one `sys` object there. */
+const sysUrls = ['constants', 'time', 'sched', 'udp', 'tstamp'].map((m) => new URL(`../../src/sys/${m}.js`, import.meta.url).href);
 
 function runWorker(body: string): Promise<unknown> {
   const code = `
     const { parentPort } = require('node:worker_threads');
-    import(${JSON.stringify(sysUrl)}).then(async (sys) => { ${body} }).then(
+    Promise.all(${JSON.stringify(sysUrls)}.map((u) => import(u))).then((ms) => Object.assign({}, ...ms)).then(async (sys) => { ${body} }).then(
       (r) => parentPort.postMessage({ ok: true, r }),
       (e) => parentPort.postMessage({ ok: false, e: String(e && e.stack || e) }));`;
   return new Promise((resolve, reject) => {

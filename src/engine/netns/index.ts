@@ -5,8 +5,7 @@
 // before that. Every wait is bounded.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { CLONE_NEWNET } from '../../sys/constants.js';
-import { lastErrno, libc } from '../../sys/libc.js';
+import { enterNetns } from '../../sys/netns.js';
 import { NetnsCommandFailed, NetnsLinkTimeout, NetnsSetnsFailed } from './errors.js';
 
 export interface VethEnd {
@@ -105,11 +104,13 @@ export function withNetns<T>(ns: string, fn: () => T): T {
   const self = openSync('/proc/thread-self/ns/net', 'r');
   const target = openSync(`/run/netns/${ns}`, 'r');
   try {
-    if (libc().setns(target, CLONE_NEWNET) < 0) throw NetnsSetnsFailed(ns, lastErrno());
+    const errnum = enterNetns(target);
+    if (errnum) throw NetnsSetnsFailed(ns, errnum);
     try {
       return fn();
     } finally {
-      if (libc().setns(self, CLONE_NEWNET) < 0) throw NetnsSetnsFailed('of this process', lastErrno());
+      const back = enterNetns(self);
+      if (back) throw NetnsSetnsFailed('of this process', back);
     }
   } finally {
     closeSync(target);

@@ -117,7 +117,7 @@ export class PtpmonClient {
     } catch (err) {
       sock.close();
       if (!isIsochronError(err)) throw err;
-      throw withErrno(PtpmonSocket(err.message), -err.errno);
+      throw PtpmonSocket.with({ errno: err.errno }, err.message);
     }
     trackPath(localPath);
     return new PtpmonClient(sock, {
@@ -238,7 +238,7 @@ export class PtpmonClient {
     if (!isIsochronError(err)) return err;
     const errnum = -err.errno;
     // No socket file, or a file nobody listens on (ptp4l died): not running.
-    if (errnum === E.ENOENT || errnum === E.ECONNREFUSED) return withErrno(PtpmonNotRunning(this.udsPath, strerror(errnum)), errnum);
-    return withErrno(PtpmonSocket(`sendto(${this.udsPath}): ${strerror(errnum)}`), errnum);
+    if (errnum === E.ENOENT || errnum === E.ECONNREFUSED) return PtpmonNotRunning.with({ errno: errnum }, this.udsPath, strerror(errnum));
+    return PtpmonSocket.with({ errno: errnum }, `sendto(${this.udsPath}): ${strerror(errnum)}`);
   }
 }

@@ -22,7 +22,7 @@ import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } 
 import type { Sysmon } from './sync-sources.js';
 import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
 import { kernelTaiOffset } from '../../sys/time.js';
-import { setKernelTaiOffset } from './utc.js';
+import { setReceiverUtcTaiOffset } from './utc.js';
 import { Errno } from '../../core/errors.js';
 import type { OutputStreams } from '../../core/output.js';
 import { encodeResponseParts, Mid } from '../mgmt/index.js';
@@ -232,7 +232,7 @@ export class Receiver {
   /** C: the answer also fixes the kernel's UTC-TAI offset and becomes ours. */
   async #utcOffset(): Promise<number> {
     const offset = await this.#sync.utcOffset();
-    fixupKernelUtcOffset(offset, kernelTaiOffset, (v) => setKernelTaiOffset(BigInt(v)), (t) => this.#deps.out.out(t));
+    fixupKernelUtcOffset(offset, kernelTaiOffset, (v) => setReceiverUtcTaiOffset(BigInt(v)), (t) => this.#deps.out.out(t));
     this.settings.utcTaiOffset = offset;
     return offset;
   }

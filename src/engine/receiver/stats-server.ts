@@ -8,7 +8,7 @@
 // no GET LOG on hold) is closed and the next one served.
 import { closeSync } from 'node:fs';
 import net, { type Server, type Socket } from 'node:net';
-import { IsochronError, isIsochronError } from '../../core/errors.js';
+import { isIsochronError } from '../../core/errors.js';
 import { listenTcp } from '../../sys/tcp.js';
 import { RcvStatsListen } from './errors.js';
 
@@ -63,7 +63,7 @@ function openListener(opts: StatsServerOptions): number {
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // Keep the kernel's errno: it is the exit status, as in C.
-    throw new IsochronError(RcvStatsListen.code, RcvStatsListen(describe(opts.address, opts.port), err.message).message, { errno: err.errno, cause: err });
+    throw RcvStatsListen.with({ errno: err.errno, cause: err }, describe(opts.address, opts.port), err.message);
   }
 }
 

@@ -7,11 +7,11 @@
 // The socket stays owned by the main thread; the loop workers get its fd.
 import { CLOCK_TAI, SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { isIsochronError } from '../../core/errors.js';
-import { strerror, withErrno } from '../../sys/errors.js';
+import { strerror } from '../../sys/errors.js';
 import { ifNameToIndex, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { PacketSocket } from '../../sys/packet.js';
-import type { DgramSocket } from '../../sys/socket.js';
+import type { DgramSocket } from '../../sys/dgram.js';
 import { encodeSockaddrIn, encodeSockaddrLl } from '../../sys/structs.js';
 import { getTsInfo, setHwTimestamping, timestampingFlags } from '../../sys/tstamp.js';
 import { UdpSocket } from '../../sys/udp.js';
@@ -106,7 +106,7 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: OutputStrea
     caps = getTsInfo(plan.ifname, dev).soTimestamping;
   } catch (err) {
     const errnum = errnoOf(err);
-    throw errnum ? withErrno(SendTsInfo(strerror(errnum)), errnum) : err;
+    throw errnum ? SendTsInfo.with({ errno: errnum }, strerror(errnum)) : err;
   }
   for (const line of capabilityWarnings(caps, plan.omitHwts)) io.err(line);
   if (!plan.omitHwts) {
@@ -115,7 +115,7 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: OutputStrea
       res = setHwTimestamping(plan.ifname, { txOn: true }, dev);
     } catch (err) {
       const errnum = errnoOf(err);
-      throw errnum ? withErrno(SendNoHwts(strerror(errnum)), errnum) : err;
+      throw errnum ? SendNoHwts.with({ errno: errnum }, strerror(errnum)) : err;
     }
     if (res.mismatch) {
       const want = { txType: 1, rxFilter: 1 };

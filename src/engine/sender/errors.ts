@@ -3,12 +3,9 @@
 // add says which peer or call failed and what to do next.
 import { defineError, Errno } from '../../core/errors.js';
 
-/** -ENETDOWN is not in the shared Errno table yet. */
-const ENETDOWN = -100;
-
 export const SendInterfaceDown = defineError(
   'ISOCHRON_ERR_SEND_INTERFACE_DOWN',
-  ENETDOWN,
+  Errno.ENETDOWN,
   (ifname: string) => `Interface ${ifname} is administratively down`,
 );
 

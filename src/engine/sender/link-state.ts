@@ -4,7 +4,7 @@
 // about (exit status and text scripts know).
 import { isIsochronError } from '../../core/errors.js';
 import { E } from '../../sys/constants.js';
-import { InterfaceNameTooLong, NoSuchInterface, strerror, withErrno } from '../../sys/errors.js';
+import { InterfaceNameTooLong, NoSuchInterface, strerror } from '../../sys/errors.js';
 import { interfaceFlags, type InterfaceFlags } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendInterfaceQuery } from './errors.js';
@@ -16,8 +16,8 @@ export function linkFlags(ifname: string, io: DeviceIoctl = kernelIoctl): LinkFl
     return interfaceFlags(ifname, io);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    if (err.code === NoSuchInterface.code) throw withErrno(SendInterfaceQuery(ifname, strerror(E.ENODEV)), E.ENODEV);
-    if (err.code === InterfaceNameTooLong.code) throw withErrno(SendInterfaceQuery(ifname, err.message), E.EINVAL);
+    if (err.code === NoSuchInterface.code) throw SendInterfaceQuery.with({ errno: E.ENODEV }, ifname, strerror(E.ENODEV));
+    if (err.code === InterfaceNameTooLong.code) throw SendInterfaceQuery.with({ errno: E.EINVAL }, ifname, err.message);
     throw err;
   }
 }

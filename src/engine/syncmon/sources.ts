@@ -50,7 +50,7 @@ export interface SyncSources {
 
 function failed(what: string, err: unknown): IsochronError | unknown {
   if (!isIsochronError(err)) return err;
-  return withErrno(SyncSourceFailed(what, strerror(-err.errno), err.message), -err.errno);
+  return SyncSourceFailed.with({ errno: err.errno }, what, strerror(-err.errno), err.message);
 }
 
 export function createSyncSources(o: SyncSourcesOptions): SyncSources {

@@ -5,7 +5,6 @@
 // with it, because CLOCK_TAI is the test's time base.
 import { isIsochronError } from '../../core/errors.js';
 import { PtpmonNotRunning, type PtpmonClient } from '../ptpmon/index.js';
-import { withErrno } from '../../sys/errors.js';
 import { SyncPtp4lWaitTimeout } from './errors.js';
 import type { OutputStreams } from '../../core/output.js';
 
@@ -35,7 +34,7 @@ export async function waitForPtp4l(ptpmon: PtpmonClient, io: Ptp4lWaitIo, onInte
       if (io.interrupted()) throw onInterrupt();
       if (!retries--) {
         io.err('Timed out waiting for ptp4l\n');
-        throw withErrno(SyncPtp4lWaitTimeout(ptpmon.udsPath, (err as Error).message), 110);
+        throw SyncPtp4lWaitTimeout.with({ errno: 110 }, ptpmon.udsPath, (err as Error).message);
       }
       io.out('waiting for ptp4l\n');
       await io.sleep(retryMs);

@@ -9,7 +9,6 @@
 // hand in a fake PHC (test/helpers/sys-fakes.ts) where no /dev/ptpN exists.
 import { isIsochronError } from '../../core/errors.js';
 import { CLOCK_REALTIME, PTP_MAX_SAMPLES } from '../../sys/constants.js';
-import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { strerror } from '../../core/errno-text.js';
 import { Phc, sysOffsetBasic, sysOffsetExtended, sysOffsetPrecise, type PhcOffset } from '../../sys/phc.js';
@@ -111,7 +110,7 @@ export function openSysmonAtIndex(index: number, numReadings: number, deps: Sysm
     phc = (deps.openPhc ?? defaultOpenPhc)(index);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    throw withErrno(SysmonOpen(`/dev/ptp${index}`, err.message), -err.errno);
+    throw SysmonOpen.with({ errno: err.errno }, `/dev/ptp${index}`, err.message);
   }
   const method = probeMethod(phc.fd, numReadings, io, deps.warn ?? ((l) => process.stderr.write(l)));
   const samples = Math.min(numReadings, PTP_MAX_SAMPLES);
@@ -124,11 +123,11 @@ export function openSysmonAtIndex(index: number, numReadings: number, deps: Sysm
           return readPhcByGettime(phc.clockId, numReadings, gettime);
         } catch (err) {
           if (!isIsochronError(err)) throw err;
-          throw withErrno(SysmonRead(phc.path, `failed to read clock: ${err.message}`), -err.errno);
+          throw SysmonRead.with({ errno: err.errno }, phc.path, `failed to read clock: ${err.message}`);
         }
       }
       const r = measure(phc.fd, method, samples, io);
-      if (typeof r === 'number') throw withErrno(SysmonRead(phc.path, `ioctl(${METHOD_NAMES[method]}): ${strerror(r)}`), r);
+      if (typeof r === 'number') throw SysmonRead.with({ errno: r }, phc.path, `ioctl(${METHOD_NAMES[method]}): ${strerror(r)}`);
       return { offset: r.offset, time: r.sysTime, delay: r.delay };
     },
     close: () => phc.close(),

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import type { DaemonOptions } from './options.js';
 import { IsochronError } from '../../core/errors.js';
 import { DaemonListenFailed, DaemonStartFailed, DaemonStartTimeout } from './errors.js';
-import { withErrno } from '../../sys/errors.js';
 import { openForWriting, writePid } from './pid-file.js';
 import type { ListenAddress } from './server.js';
 
@@ -45,7 +44,7 @@ export async function daemonize(o: DaemonOptions, readyTimeoutMs = READY_TIMEOUT
   const config = childConfig(o);
   if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
     // C passes the long to htons and listens on whatever is left of it.
-    throw withErrno(DaemonListenFailed(`port ${o.statsPort}`, 'not a TCP port (1-65535)'), 22);
+    throw DaemonListenFailed.with({ errno: 22 }, `port ${o.statsPort}`, 'not a TCP port (1-65535)');
   }
   const logFd = openForWriting('log file', o.logFile ?? '/dev/null');
   let pidFd: number | null = null;

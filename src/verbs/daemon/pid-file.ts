@@ -4,7 +4,6 @@
 // names this process (another daemon may have taken the path since).
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { DaemonFileFailed } from './errors.js';
-import { withErrno } from '../../sys/errors.js';
 
 /** Opens (truncates) a file for the daemon; throws ISOCHRON_ERR_DAEMON_FILE with the errno. */
 export function openForWriting(what: string, path: string): number {
@@ -12,7 +11,7 @@ export function openForWriting(what: string, path: string): number {
     return openSync(path, 'w', 0o644);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw withErrno(DaemonFileFailed(what, path, e.message), -(e.errno ?? -13));
+    throw DaemonFileFailed.with({ errno: -(e.errno ?? -13) }, what, path, e.message);
   }
 }
 

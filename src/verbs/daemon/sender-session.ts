@@ -20,7 +20,6 @@ import { faultSummaryLines, faultTotal } from '../../engine/sender/faults.js';
 import { startSenderRun, type SenderRun, type SenderRunResult } from '../../engine/sender/sender.js';
 import { resolveUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { SOF_TIMESTAMPING } from '../../sys/constants.js';
-import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { getTsInfo } from '../../sys/tstamp.js';
 import type { SendLog } from '../../engine/traffic/logs.js';
@@ -119,11 +118,11 @@ export class SenderSession {
       this.out.line(`Timed out waiting for TX timestamps, ${Math.max(0, r.sent - this.log.timestamped)} timestamps unacknowledged`);
     }
     const first = r.senderError
-      ? withErrno(DaemonTestFailed('Sender thread', r.senderError.message), -r.senderError.errno)
+      ? DaemonTestFailed.with({ errno: r.senderError.errno }, 'Sender thread', r.senderError.message)
       : r.txError
-        ? withErrno(DaemonTestFailed('TX timestamping thread', r.txError.message), -r.txError.errno)
+        ? DaemonTestFailed.with({ errno: r.txError.errno }, 'TX timestamping thread', r.txError.message)
         : r.logError
-          ? withErrno(DaemonTestFailed('Sender log', r.logError.message), -r.logError.errno)
+          ? DaemonTestFailed.with({ errno: r.logError.errno }, 'Sender log', r.logError.message)
           : null;
     if (first) {
       this.#fail(first);

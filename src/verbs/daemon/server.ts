@@ -23,7 +23,6 @@ import { RateLimitedLog } from './log-limit.js';
 import { Dispatcher } from './dispatch.js';
 import { DaemonListenFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
-import { withErrno } from '../../sys/errors.js';
 
 /** Where to listen: the parts of a parsed --stats-address the listener uses. */
 export interface ListenAddress {
@@ -64,10 +63,10 @@ function listenOn(server: Server, arg: { fd: number } | { host: string; port: nu
 }
 
 function listenError(where: string, err: unknown): Error {
-  if (isIsochronError(err)) return withErrno(DaemonListenFailed(where, err.message), -err.errno);
+  if (isIsochronError(err)) return DaemonListenFailed.with({ errno: err.errno }, where, err.message);
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const errnum = ERRNO_BY_CODE[code] ?? 5;
-  return withErrno(DaemonListenFailed(where, `${strerror(errnum)} (${code || (err as Error).message})`), errnum);
+  return DaemonListenFailed.with({ errno: errnum }, where, `${strerror(errnum)} (${code || (err as Error).message})`);
 }
 
 export class DaemonServer {

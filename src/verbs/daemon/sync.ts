@@ -23,7 +23,7 @@
 import { isIsochronError } from '../../core/errors.js';
 import type { SysmonOffset } from '../../engine/mgmt/index.js';
 import { PtpmonClient } from '../../engine/ptpmon/index.js';
-import { setKernelTaiOffset } from '../../engine/sender/utc-offset.js';
+import { setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { kernelTaiOffset } from '../../sys/time.js';
 import { createSyncSources, fixupKernelUtcOffset, SyncMonitoringAbsent, waitForPtp4l, type SyncSources } from '../../engine/syncmon/index.js';
 import { openSysmonForInterface, SysmonNoPhc, sysmonMethodLine, type Sysmon, type SysmonDeps } from '../../engine/sysmon/index.js';
@@ -181,7 +181,7 @@ export class SenderSync {
 
   #takeUtcOffset(utc: number): void {
     const log = this.deps.log;
-    fixupKernelUtcOffset(utc, this.deps.kernelTaiOffset ?? kernelTaiOffset, this.deps.setKernelTaiOffset ?? setKernelTaiOffset, (t) => log.write(t));
+    fixupKernelUtcOffset(utc, this.deps.kernelTaiOffset ?? kernelTaiOffset, this.deps.setKernelTaiOffset ?? setSenderUtcTaiOffset, (t) => log.write(t));
     this.params.utcOffset = utc;
   }
 }

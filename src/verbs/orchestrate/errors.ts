@@ -124,17 +124,11 @@ export const OrchExecUnsupported = defineError(
     `${at(file, line)}: Unsupported exec line "${value}" for node ${node}: only "isochron send ..." can be orchestrated`,
 );
 
-const execInvalid = defineError(
+/** The send parser's own error, built with `.with({ errno })`: its errno is the C exit status. */
+export const OrchExecInvalid = defineError(
   'ISOCHRON_ERR_ORCH_EXEC_INVALID',
   Errno.EINVAL,
   (file: string, line: number, node: string, detail: string) => `${at(file, line)}: exec line of node ${node}: ${detail}`,
-);
-
-/** The send parser's own error, kept with its errno (the C exit status). */
-export const OrchExecInvalid = Object.assign(
-  (file: string, line: number, node: string, detail: string, errno: number): IsochronError =>
-    withErrno(execInvalid(file, line, node, detail), errno),
-  { code: execInvalid.code, errno: execInvalid.errno },
 );
 
 // ---- running the nodes -------------------------------------------------------
@@ -208,15 +202,7 @@ export const OrchInputUnreadable = defineError(
   (file: string, detail: string) => `cannot read orchestration file ${file}: ${detail}`,
 );
 
-/** Same code and text, the errno of the underlying failure (it decides the exit status). */
-export function withErrno(err: IsochronError, errno: number): IsochronError {
-  if (errno === err.errno || !Number.isInteger(errno) || errno >= 0) return err;
-  return new IsochronError(err.code, err.message, { errno, cause: err.cause });
-}
-
 /** A node error that keeps the errno of the management/socket error that caused it. */
 export function causedBy<A extends unknown[]>(def: ErrorDefinition<A>, cause: unknown, ...args: A): IsochronError {
-  const err = def(...args);
-  const errno = cause instanceof IsochronError ? cause.errno : err.errno;
-  return withErrno(err, errno);
+  return def.with({ errno: cause instanceof IsochronError ? cause.errno : undefined }, ...args);
 }

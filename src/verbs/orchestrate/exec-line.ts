@@ -61,7 +61,7 @@ export function parseExecLine(exec: IniValue, ctx: ExecContext): SendOptions {
   if (plan.kind === 'exit') {
     const detail = plan.stderr.trimEnd().split('\n')[0] || 'invalid command line';
     // Keep the exit status the same command line would give on its own.
-    throw OrchExecInvalid(ctx.file, exec.line, ctx.node, detail, plan.status - 256);
+    throw OrchExecInvalid.with({ errno: plan.status - 256 }, ctx.file, exec.line, ctx.node, detail);
   }
   if (plan.kind === 'other') throw OrchExecUnsupported(ctx.file, exec.line, exec.text, ctx.node);
   return plan.options;

@@ -195,9 +195,12 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       const rcv = Buffer.alloc(plan.numFrames * RCV_RECORD_SIZE);
       writeDatFile(file, header(rcv.length), log.buffer, rcv);
       tally.file = file;
-      const err = withErrno(
-        SendReceiverLost(link.where, 'GET PORT_LINK_STATE', verdict.error.message, `Sender log saved to ${file} (receiver log left empty)`),
-        -verdict.error.errno,
+      const err = SendReceiverLost.with(
+        { errno: verdict.error.errno },
+        link.where,
+        'GET PORT_LINK_STATE',
+        verdict.error.message,
+        `Sender log saved to ${file} (receiver log left empty)`,
       );
       io.err(`${err.message}\n`);
       return { kind: 'done', status: err.exitStatus, error: err, log, datFile: file, faults: result.faults };

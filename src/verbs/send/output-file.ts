@@ -17,5 +17,5 @@ export function checkOutputFile(plan: Pick<SendPlan, 'client' | 'outputFile'>): 
   const file = datFileToWrite({ client: plan.client !== null, outputFile: plan.outputFile }, true);
   if (file === null) return;
   const p = outputFileProblem(file);
-  if (p) throw withErrno(SendOutputFile(file, `${p.what}: ${strerror(p.errnum)}`), p.errnum);
+  if (p) throw SendOutputFile.with({ errno: p.errnum }, file, `${p.what}: ${strerror(p.errnum)}`);
 }

@@ -60,7 +60,7 @@ export class ReceiverLink {
       fd = await connectTcp({ family: plan.family, address: plan.address, port: plan.port, device: plan.device, timeoutMs: CONNECT_TIMEOUT_MS });
     } catch (err) {
       const { errnum, text } = errnoText(err);
-      throw withErrno(SendConnectFailed(plan.port, text, describeClient(plan)), errnum);
+      throw SendConnectFailed.with({ errno: errnum }, plan.port, text, describeClient(plan));
     }
     const socket = new NetSocket({ fd, readable: true, writable: true });
     return new ReceiverLink(new ManagementClient(socket, { timeoutMs: MGMT_TIMEOUT_MS }), plan);
@@ -79,7 +79,7 @@ export class ReceiverLink {
       return mac;
     } catch (err) {
       const { errnum, detail } = errnoText(err);
-      throw withErrno(SendDestMacMissing(this.where, detail), errnum);
+      throw SendDestMacMissing.with({ errno: errnum }, this.where, detail);
     }
   }
 
@@ -106,7 +106,7 @@ export class ReceiverLink {
       await this.client.set(Mid.PACKET_COUNT, BigInt(numFrames));
     } catch (err) {
       const { errnum, text, detail } = errnoText(err);
-      throw withErrno(SendPrepareReceiver(text, this.where, detail), errnum);
+      throw SendPrepareReceiver.with({ errno: errnum }, text, this.where, detail);
     }
   }
 
@@ -116,7 +116,7 @@ export class ReceiverLink {
       return (await this.client.getLog()).records;
     } catch (err) {
       const { errnum, text, detail } = errnoText(err);
-      throw withErrno(SendCollectFailed(text, this.where, detail), errnum);
+      throw SendCollectFailed.with({ errno: errnum }, text, this.where, detail);
     }
   }
 

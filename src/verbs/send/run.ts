@@ -17,7 +17,7 @@ import { processStreams, type OutputStreams } from '../../core/output.js';
 import { LoopPools } from '../../engine/sender/worker-pools.js';
 import { planSend, type SendPlan } from '../../engine/sender/plan.js';
 import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './attempt.js';
-import { resolveUtcTaiOffset, setKernelTaiOffset } from '../../engine/sender/utc-offset.js';
+import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
 export interface RunSendDeps {
@@ -85,7 +85,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
           ...(deps.session?.dev ? { io: deps.session.dev } : {}),
           ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
           kernelTaiOffset,
-          setKernelTaiOffset,
+          setKernelTaiOffset: setSenderUtcTaiOffset,
           onInterrupt: () => SendInterrupted(),
         },
         { out: (t) => io.out(t), err: (t) => io.err(t), sleep: (ms) => signal.sleep(ms), interrupted: () => signal.stopped },

@@ -18,7 +18,7 @@ import { StopSignal } from '../../../src/verbs/send/attempt.js';
 import { fromWire, SENT_SLOTS, toWire, TXTS_SLOTS } from '../../../workers/send-contract.js';
 import { applyThreadPlan, readThread } from '../../../workers/thread-setup.js';
 import { TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE } from '../../../workers/timespec.js';
-import { resolveUtcTaiOffset, setKernelTaiOffset } from '../../../src/engine/sender/utc-offset.js';
+import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../../src/engine/sender/utc-offset.js';
 import { kernelTaiOffset } from '../../../src/sys/time.js';
 import { SOF_TIMESTAMPING } from '../../../src/sys/constants.js';
 import { sessionHeader } from '../../../src/engine/traffic/session.js';
@@ -245,7 +245,7 @@ test('UTC-TAI offset: the option is written to the kernel, else the kernel value
   assert.equal(resolveUtcTaiOffset(null, io), k);
   assert.deepEqual(io.stderr, [`Using the kernel UTC-TAI offset which is ${k}\n`]);
   // Writing the value it already has changes nothing on the machine, but runs the real adjtimex.
-  setKernelTaiOffset(k);
+  setSenderUtcTaiOffset(k);
   assert.equal(kernelTaiOffset(), k);
 });
 

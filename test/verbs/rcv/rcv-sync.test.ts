@@ -9,7 +9,7 @@ import { SOF_TIMESTAMPING } from '../../../src/sys/constants.js';
 import { kernelTaiOffset } from '../../../src/sys/time.js';
 import { checkStatsPort, prepareReceiver, tsInfoWarnings } from '../../../src/verbs/rcv/startup.js';
 import { openSysmon, ptpmonUnavailable, sysmonMethodLine } from '../../../src/engine/receiver/sync-sources.js';
-import { planReceiverUtcOffset, setKernelTaiOffset } from '../../../src/engine/receiver/utc.js';
+import { planReceiverUtcOffset, setReceiverUtcTaiOffset } from '../../../src/engine/receiver/utc.js';
 import { fakeNic } from '../../helpers/sys-fakes.js';
 import type { RcvOptions } from '../../../src/verbs/rcv/options.js';
 
@@ -61,5 +61,5 @@ test('UTC-TAI offset: the kernel value is used and printed; a given one is writt
   assert.deepEqual(planReceiverUtcOffset(null), { offset: now, stderr: `Using the kernel UTC-TAI offset which is ${now}\n` });
   assert.deepEqual(planReceiverUtcOffset(BigInt(now)), { offset: now, stderr: null });
   assert.equal(kernelTaiOffset(), now);
-  assert.throws(() => setKernelTaiOffset(1n << 40n), { code: 'ISOCHRON_ERR_RCV_UTC_OFFSET' });
+  assert.throws(() => setReceiverUtcTaiOffset(1n << 40n), { code: 'ISOCHRON_ERR_RCV_UTC_OFFSET' });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createVethPair, withNetns, type VethPair } from '../../helpers/netns.js';
 import { PacketSocket } from '../../../src/sys/packet.js';
 import { POLLIN } from '../../../src/sys/constants.js';
-import { pollFd } from '../../../src/sys/socket.js';
+import { pollFd } from '../../../src/sys/poll.js';
 import { cliIn } from '../../helpers/send-support.js';
 
 const FRAMES = 2000;
