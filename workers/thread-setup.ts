@@ -5,9 +5,8 @@
 import { isIsochronError } from '../src/core/errors.js';
 import { getAffinity, getScheduler, setAffinity, setScheduler, type Policy } from '../src/sys/sched.js';
 import { withErrno } from '../src/sys/errors.js';
-import { SendThreadSetup } from '../src/engine/sender/errors.js';
-import type { ThreadPlan } from '../src/engine/sender/plan.js';
-import type { ThreadReadback } from './send-contract.js';
+import { SendThreadSetup } from './errors.js';
+import type { ThreadPlan, ThreadReadback } from './contract.js';
 
 export function readThread(): ThreadReadback {
   const s = getScheduler();

@@ -23,7 +23,7 @@ import { LoopPools, RunningLoops } from '../../src/engine/sender/worker-pools.js
 import { ERRQUEUE_BYTES } from '../../src/engine/sender/data-socket.js';
 import { planSend } from '../../src/engine/sender/plan.js';
 import { runSendLoop } from '../../workers/send-loop.js';
-import { SENT_SLOTS, TXTS_SLOTS } from '../../workers/send-contract.js';
+import { SENT_RECORD_WORDS, TX_STAMP_RECORD_WORDS } from '../../workers/contract.js';
 import { readThread } from '../../workers/thread-setup.js';
 import { runTxTimestampLoop } from '../../workers/tx-timestamp-loop.js';
 import { FakeHwTimestampSource, fakeNic } from '../helpers/sys-fakes.js';
@@ -48,8 +48,8 @@ function frame(size = 64): Buffer {
 /** Sends n frames, then reads their TX timestamps, both in this thread; returns the log and the filler's verdict. */
 function sendAndStamp(src: TimestampSource, n: number, opts: { taprio: boolean; txtime: boolean }): { log: SendLog; error: string | null; sent: number } {
   const first = clockGettime(CLOCK_TAI) + 20_000_000n;
-  const sent = RecordRing.create(SENT_SLOTS, 64);
-  const tx = RecordRing.create(TXTS_SLOTS, 64);
+  const sent = RecordRing.create(SENT_RECORD_WORDS, 64);
+  const tx = RecordRing.create(TX_STAMP_RECORD_WORDS, 64);
   const res = runSendLoop(src, { frame: frame(), headerOffset: 14, numFrames: n, firstScheduled: first, cycleTime: CYCLE, advanceTime: CYCLE, txtime: opts.txtime }, sent, new LoopControl());
   assert.equal(res.status, 'finished');
   const txRes = runTxTimestampLoop(src, { firstWakeup: 0n, timeoutMs: 200 }, tx, new LoopControl());
@@ -106,8 +106,8 @@ test('--txtime: SO_TXTIME + SCM_TXTIME accepted on veth; a drop report gives the
   assert.equal(sock.getTxtime().clockid, CLOCK_TAI);
   let firstScheduled = 0n;
   const src = new TxtimeDropSource(sock, () => firstScheduled);
-  const sent = RecordRing.create(SENT_SLOTS, 64);
-  const tx = RecordRing.create(TXTS_SLOTS, 64);
+  const sent = RecordRing.create(SENT_RECORD_WORDS, 64);
+  const tx = RecordRing.create(TX_STAMP_RECORD_WORDS, 64);
   firstScheduled = clockGettime(CLOCK_TAI) + 20_000_000n;
   const res = runSendLoop(src, { frame: frame(), headerOffset: 14, numFrames: 3, firstScheduled, cycleTime: CYCLE, advanceTime: CYCLE, txtime: true }, sent, new LoopControl());
   assert.equal(res.count, 3);

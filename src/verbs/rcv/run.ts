@@ -14,7 +14,7 @@ import { Receiver, type Output } from '../../engine/receiver/receiver.js';
 import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
 import { envMs } from '../daemon/limits.js';
-import type { ReceiveTaskConfig } from '../../../workers/receive-task.js';
+import type { ReceiveTaskConfig } from '../../../workers/contract.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;

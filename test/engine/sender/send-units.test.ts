@@ -15,7 +15,8 @@ import { SendLogFiller } from '../../../src/engine/sender/log-filler.js';
 import { ringCapacity } from '../../../src/engine/sender/worker-pools.js';
 import { cpusFromMask, describeClient, planSend, sessionOptions } from '../../../src/engine/sender/plan.js';
 import { StopSignal } from '../../../src/verbs/send/attempt.js';
-import { fromWire, SENT_SLOTS, toWire, TXTS_SLOTS } from '../../../workers/send-contract.js';
+import { decodeWorkerError, encodeWorkerError, SENT_RECORD_WORDS, TX_STAMP_RECORD_WORDS } from '../../../workers/contract.js';
+import { SendPacketFailed, SendWorkerFailed } from '../../../workers/errors.js';
 import { applyThreadPlan, readThread } from '../../../workers/thread-setup.js';
 import { TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE } from '../../../workers/timespec.js';
 import { resolveUtcTaiOffset, setKernelTaiOffset } from '../../../src/engine/sender/utc-offset.js';
@@ -88,7 +89,7 @@ test("the driver capability lines are C's, hardware ones skipped with --omit-hwt
 });
 
 function rings(): { sent: RecordRing; tx: RecordRing } {
-  return { sent: RecordRing.create(SENT_SLOTS, 64), tx: RecordRing.create(TXTS_SLOTS, 64) };
+  return { sent: RecordRing.create(SENT_RECORD_WORDS, 64), tx: RecordRing.create(TX_STAMP_RECORD_WORDS, 64) };
 }
 
 function pushSent(r: RecordRing, seqid: number, scheduled: bigint, wakeup: bigint): void {
@@ -261,10 +262,10 @@ test('interface flags: loopback is up and running, a missing interface names its
 });
 
 test('worker results carry errors across threads with their code and errno', () => {
-  const e = errors.SendPacketFailed('Message too long', 3);
-  const back = fromWire(toWire(e));
+  const e = SendPacketFailed('Message too long', 3);
+  const back = decodeWorkerError(encodeWorkerError(e));
   assert.deepEqual([back.code, back.errno, back.message], [e.code, e.errno, e.message]);
-  assert.equal(toWire(new Error('boom')).code, 'ISOCHRON_ERR_SEND_WORKER');
+  assert.equal(encodeWorkerError(new Error('boom'), (x) => SendWorkerFailed('send', x.message)).code, 'ISOCHRON_ERR_SEND_WORKER');
   assert.equal(ringCapacity(0, 1), 1 << 16);
   assert.equal(ringCapacity(10, 2), 1024);
   assert.equal(ringCapacity(1e7, 2), 1 << 18);
