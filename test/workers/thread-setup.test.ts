@@ -1,0 +1,22 @@
+// The send thread's scheduling: a pool thread is reused, so whatever a task
+// sets (policy, priority, affinity) must be undone exactly, failure included.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyThreadPlan, readThread } from '../../workers/thread-setup.js';
+
+test('a thread plan is applied to the calling thread and undone exactly (policy, priority, affinity)', () => {
+  const before = readThread();
+  const undo = applyThreadPlan({ policy: 'fifo', priority: 12, cpus: [0] });
+  const during = readThread();
+  assert.deepEqual([during.policy, during.priority, during.cpus], ['fifo', 12, [0]]);
+  undo();
+  assert.deepEqual(readThread(), before);
+  assert.throws(() => applyThreadPlan({ policy: 'rr', priority: 5, cpus: [] }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'ISOCHRON_ERR_SEND_THREAD_SETUP');
+    assert.match(e.message, /^failed to set sender thread cpu affinity: /);
+    return true;
+  });
+  assert.deepEqual(readThread(), before, 'a failed plan leaves nothing behind');
+  assert.throws(() => applyThreadPlan({ policy: 'fifo', priority: 500, cpus: null }), /sched policy/);
+  assert.deepEqual(readThread(), before);
+});
