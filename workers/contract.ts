@@ -52,7 +52,7 @@ export function decodeWorkerError(w: WorkerError): IsochronError {
 
 export type ThreadPolicy = 'fifo' | 'rr';
 
-/** Scheduling of the send thread (C sets it through pthread attributes). */
+/** Scheduling of a send or receive thread (C sets it through pthread attributes). */
 export interface ThreadPlan {
   /** null: SCHED_OTHER, left alone. */
   policy: ThreadPolicy | null;
@@ -147,10 +147,8 @@ export interface DataSocketConfig {
 }
 
 export interface ReceiveTaskConfig extends DataSocketConfig {
-  /** null: keep the thread's policy (SCHED_OTHER). */
-  sched: { policy: ThreadPolicy; priority: number } | null;
-  /** null: keep the thread's affinity. */
-  cpus: number[] | null;
+  /** The receive thread's scheduling (rcv --sched-fifo/--sched-rr, priority). */
+  thread: ThreadPlan;
   /** Longest wait in poll/recvmsg before the stop flag is looked at again. */
   pollMs: number;
 }

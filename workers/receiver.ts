@@ -12,7 +12,7 @@
 // workers/contract.ts), because structured cloning drops an Error's fields.
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
-import { getAffinity, getScheduler, setAffinity, setScheduler, type Policy } from '../src/sys/sched.js';
+import { applyThreadPlan } from './thread-setup.js';
 import { parseMac } from '../src/sys/structs.js';
 import { openDataSockets } from './receive-sockets.js';
 import { runReceiveLoop } from './receive-loop.js';
@@ -23,19 +23,11 @@ export default function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
   const control = new LoopControl(task.control);
   const cfg = task.config;
   let sockets: ReturnType<typeof openDataSockets> | null = null;
-  let restoreSched: { policy: Policy | number; priority: number } | null = null;
-  let restoreCpus: number[] | null = null;
+  let undoThreadPlan: (() => void) | null = null;
   try {
     const ring = RecordRing.attach(task.ring);
     sockets = openDataSockets(cfg);
-    if (cfg.sched) {
-      restoreSched = getScheduler();
-      setScheduler(cfg.sched.policy, cfg.sched.priority);
-    }
-    if (cfg.cpus) {
-      restoreCpus = getAffinity();
-      setAffinity(cfg.cpus);
-    }
+    undoThreadPlan = applyThreadPlan(cfg.thread);
     control.state = LoopState.Running;
     const stats = runReceiveLoop(sockets.endpoints, { dmac: parseMac(cfg.dmac), etype: cfg.etype }, ring, control, { pollMs: cfg.pollMs });
     control.state = LoopState.Finished;
@@ -45,11 +37,7 @@ export default function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
     return { ok: false, error: encodeWorkerError(err, (e) => RcvLoopFailed(e.message)) };
   } finally {
     // The worker thread is reused by the pool: leave it as it was found.
-    if (restoreCpus) setAffinity(restoreCpus);
-    if (restoreSched) {
-      const policy = typeof restoreSched.policy === 'number' ? 'other' : restoreSched.policy;
-      setScheduler(policy, restoreSched.priority);
-    }
+    undoThreadPlan?.();
     sockets?.close();
   }
 }

@@ -14,7 +14,7 @@ import { DiscardSink } from './discard-sink.js';
 import { FdSource } from './fd-timestamps.js';
 import { runSendLoop } from './send-loop.js';
 import { TaiClock } from './timespec.js';
-import { applyThreadPlan, readThread } from './thread-setup.js';
+import { applyThreadPlan, readThread, sendThreadSetupFailure } from './thread-setup.js';
 import { SendWorkerFailed } from './errors.js';
 import { encodeWorkerError, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback } from './contract.js';
 
@@ -38,7 +38,7 @@ export default function runSenderTask(task: SenderTask | ProbeTask): LoopResult 
   const src = new FdSource(task.fd, task.dest, task.bufferSize);
   const sink = openWarmUpSink(task.bufferSize);
   try {
-    undo = applyThreadPlan(task.thread);
+    undo = applyThreadPlan(task.thread, sendThreadSetupFailure);
     result = runSendLoop(src, task, RecordRing.attach(task.ring), control, new TaiClock(), sink);
   } catch (err) {
     result = { status: 'failed', count: 0, error: encodeWorkerError(err, unexpected) };

@@ -136,7 +136,7 @@ test('the task restores SCHED_OTHER and its error comes back as data', () => {
   const ring = RecordRing.create(RX_RECORD_WORDS, 16);
   const control = new LoopControl();
   control.requestStop();
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: { policy: 'fifo', priority: 10 }, cpus: [0], pollMs: 10 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: 'fifo', priority: 10, cpus: [0] }, pollMs: 10 };
   const before = getScheduler();
   const ok = withNetns(pair.nsB, () => runReceiveTask({ config: cfg, ring: ring.buffer, control: control.buffer }));
   assert.equal(ok.ok, true);
@@ -149,7 +149,7 @@ test('the task restores SCHED_OTHER and its error comes back as data', () => {
 
 test('DataPlane: a worker thread receives, the ring feeds the sink, L4 can be switched on and off', async () => {
   const seen: number[] = [];
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: null, cpus: null, pollMs: 20 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 };
   const sink = (ring: RecordRing): void => {
     for (const r of records(ring)) if (r.status === RxRecordStatus.Packet) seen.push(r.seqid);
   };
@@ -186,7 +186,7 @@ test('DataPlane: a worker thread receives, the ring feeds the sink, L4 can be sw
 });
 
 test('DataPlane: a loop that cannot open its socket rejects start() with the task error', async () => {
-  const plane = new DataPlane({ ...base, ifname: 'nosuch0', l2: true, l4: false, sched: null, cpus: null, pollMs: 20 }, () => undefined);
+  const plane = new DataPlane({ ...base, ifname: 'nosuch0', l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 }, () => undefined);
   try {
     await assert.rejects(plane.start(), (e: { code?: string }) => e.code === 'ISOCHRON_ERR_RCV_DATA_SOCKET');
     assert.equal(await plane.stop(), null);
@@ -202,7 +202,7 @@ test('DataPlane: a sink that throws is reported once through onFailure, never as
     calls++;
     throw new TypeError('sink bug');
   };
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: null, cpus: null, pollMs: 20 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 };
   const plane = withNetns(pair.nsB, () => new DataPlane(cfg, sink, (e) => failures.push({ code: e.code, message: e.message })));
   try {
     await plane.start();

@@ -155,8 +155,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
       etype: Number(o.etype) & 0xffff,
       dataPort: Number(o.dataPort),
       omitHwts: o.omitHwts,
-      sched: o.schedFifo || o.schedRr ? { policy: o.schedFifo ? 'fifo' : 'rr', priority: Number(o.schedPriority) } : null,
-      cpus: null,
+      thread: { policy: o.schedFifo ? 'fifo' : o.schedRr ? 'rr' : null, priority: Number(o.schedPriority), cpus: null },
       pollMs: RCV_POLL_MS,
     };
     plane = new DataPlane(config, (ring) => rcv.onRecords(ring), (err) => {

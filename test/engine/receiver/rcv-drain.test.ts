@@ -17,7 +17,7 @@ test('records published without a notify reach the sink through the pump alone',
     ring.release(n);
   };
   const plane = new DataPlane(
-    { ifname: 'lo', l2: false, l4: false, dmac: '00:00:00:00:00:00', etype: 0xdead, dataPort: 6000, omitHwts: true, sched: null, cpus: null, pollMs: 20 },
+    { ifname: 'lo', l2: false, l4: false, dmac: '00:00:00:00:00:00', etype: 0xdead, dataPort: 6000, omitHwts: true, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 },
     sink,
   );
   try {
