@@ -68,8 +68,11 @@ test('hardware TX timestamps (faked NIC): complete packets, and taprio premature
   assert.equal(plain.error, null);
   assert.equal(plain.log.timestamped, 5);
   assert.deepEqual(plain.log.missingTimestampLines(), []);
-  // With --taprio the default advance (one cycle) means hwts < scheduled: premature.
-  const early = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), 0n), 3, { taprio: true, txtime: false });
+  // With --taprio, hwts < scheduled is premature. A PHC 0.5 s behind makes it so
+  // however late this (SCHED_OTHER) thread is woken on a busy machine: with the
+  // PHC in step, the one-cycle advance alone gave "late" after a wakeup delay of
+  // over 1 ms.
+  const early = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), 500_000_000n), 3, { taprio: true, txtime: false });
   assert.match(early.error ?? '', /^Premature transmission detected for seqid 1 scheduled for \d+\.\d{9}: TX hwts \d+\.\d{9}$/);
   // A PHC 3 ms ahead: about two whole cycles after scheduled.
   const late = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), -3_000_000n), 3, { taprio: true, txtime: false });
