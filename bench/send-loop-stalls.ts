@@ -19,12 +19,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GCProfiler } from 'node:v8';
-import { runSendLoop, settleYoungGeneration, warmUp, type SendLoopParams } from '../workers/send-loop.js';
+import { runSendLoop, settleYoungGeneration, warmUp } from '../workers/send-loop.js';
 import { DiscardSink } from '../workers/discard-sink.js';
 import { RecordRing } from '../workers/ring.js';
 import { LoopControl } from '../workers/control.js';
 import { TaiClock, tsFromNs } from '../workers/timespec.js';
-import { SENT_SLOTS } from '../workers/send-contract.js';
+import { SENT_RECORD_WORDS, type SendLoopParams } from '../workers/contract.js';
 import { clockGettime } from '../src/sys/time.js';
 import { CLOCK_TAI } from '../src/sys/constants.js';
 import { setAffinity, setScheduler } from '../src/sys/sched.js';
@@ -78,7 +78,7 @@ function worker(frames: number): RunReport {
       recvErrQueue: () => null,
       close: () => undefined,
     };
-    const ring = RecordRing.create(SENT_SLOTS, frames + 16);
+    const ring = RecordRing.create(SENT_RECORD_WORDS, frames + 16);
     const p: SendLoopParams = { frame: Buffer.alloc(64, 0xa5), headerOffset: 14, numFrames: frames, firstScheduled: clockGettime(CLOCK_TAI) + 600_000_000n, cycleTime: 1_000_000n, advanceTime: 500_000n, txtime: false };
     const firstWakeup = p.firstScheduled - p.advanceTime;
     const clock = new TaiClock();

@@ -1,4 +1,5 @@
-// Regenerates the table part of docs/errors.md from every src/**/errors.ts:
+// Regenerates the table part of docs/errors.md from every src/**/errors.ts
+// and workers/errors.ts:
 // each defineError(code, errno, format) call becomes one row with its errno,
 // exit status and the message it prints. test/docs/errors-doc.test.ts fails when
 // the document and the code disagree, so run this after adding an error.
@@ -65,7 +66,7 @@ function messageOf(fn, sf) {
 }
 
 const sections = [];
-for (const file of walk(join(root, 'src'))) {
+for (const file of [...walk(join(root, 'src')), ...walk(join(root, 'workers'))]) {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const locals = new Map();
   const rows = [];

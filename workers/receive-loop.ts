@@ -1,6 +1,6 @@
 // The receive loop: runs in a worker thread (workers/receiver.ts), blocks in
 // poll/recvmsg with a bounded timeout and hands every isochron frame to the
-// main thread through the RecordRing.
+// main thread through the RecordRing (RxRecord, workers/contract.ts).
 //
 //   L2/L4 socket --recvmsg--> [arrival = CLOCK_TAI] --parse--> ring record
 //        ^                                                         |
@@ -17,7 +17,7 @@ import type { LoopControl } from './control.js';
 import type { RecordRing } from './ring.js';
 import { newRxHeader, parseL2Frame, parseUdpPayload, RxStatus, type L2Filter } from '../src/core/frame.js';
 import { FdPoller } from '../src/sys/poll.js';
-import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } from './receive-contract.js';
+import { RxRecord, RxRecordStatus, type ReceiveStats } from './contract.js';
 
 export interface RxEndpoint {
   source: TimestampSource;
@@ -34,13 +34,6 @@ export interface LoopOptions {
   batch?: number;
 }
 
-export interface LoopStats {
-  /** Frames handed to the main thread (including too-short ones). */
-  records: number;
-  /** Frames for another destination or EtherType (ignored silently, as in C). */
-  ignored: number;
-}
-
 /** Runs until control.stopRequested; returns what it saw. Throws on a socket error. */
 export function runReceiveLoop(
   endpoints: readonly RxEndpoint[],
@@ -48,8 +41,8 @@ export function runReceiveLoop(
   ring: RecordRing,
   control: LoopControl,
   opts: LoopOptions,
-): LoopStats {
-  const stats: LoopStats = { records: 0, ignored: 0 };
+): ReceiveStats {
+  const stats: ReceiveStats = { records: 0, ignored: 0 };
   const hdr = newRxHeader();
   const batch = opts.batch ?? 256;
   const poller = endpoints.length > 1 ? new FdPoller(endpoints.map((e) => e.fd)) : null;
@@ -70,12 +63,12 @@ export function runReceiveLoop(
       const at = ring.reserve();
       if (at < 0) continue; // counted by the ring; the main thread reports it
       const d = ring.data;
-      d[at + R_STATUS] = status === RxStatus.Ok ? RecordStatus.Packet : RecordStatus.TooShort;
-      d[at + R_SEQID] = status === RxStatus.Ok ? BigInt(hdr.seqid) : 0n;
-      d[at + R_ARRIVAL] = arrival;
-      d[at + R_HWTS] = r.control.hwTs;
-      d[at + R_SWTS] = r.control.swTs;
-      d[at + R_LENGTH] = BigInt(r.length);
+      d[at + RxRecord.Status] = status === RxStatus.Ok ? RxRecordStatus.Packet : RxRecordStatus.TooShort;
+      d[at + RxRecord.Seqid] = status === RxStatus.Ok ? BigInt(hdr.seqid) : 0n;
+      d[at + RxRecord.Arrival] = arrival;
+      d[at + RxRecord.Hwts] = r.control.hwTs;
+      d[at + RxRecord.Swts] = r.control.swTs;
+      d[at + RxRecord.Length] = BigInt(r.length);
       // publish(), not commit(): the main thread drains on a short bounded
       // wait (DataPlane's DRAIN_INTERVAL_MS), so a notify per frame would
       // only take V8's process-wide notify/wait lock from this (possibly

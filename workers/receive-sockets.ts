@@ -13,24 +13,14 @@ import type { DgramSocket } from '../src/sys/dgram.js';
 import { parseMac } from '../src/sys/structs.js';
 import { setHwTimestamping, timestampingFlags } from '../src/sys/tstamp.js';
 import { UdpSocket } from '../src/sys/udp.js';
-import { RcvDataSocket } from '../src/engine/receiver/errors.js';
+import { RcvDataSocket } from './errors.js';
+import type { DataSocketConfig } from './contract.js';
 import type { RxEndpoint } from './receive-loop.js';
 
 const EAFNOSUPPORT = 97;
 
 /** C's receive buffer (BUF_SIZ): the largest frame the sender may send. */
 export const RX_BUFFER_SIZE = 10000;
-
-export interface DataSocketConfig {
-  ifname: string;
-  l2: boolean;
-  l4: boolean;
-  /** Our address: --dmac or the interface's MAC (aa:bb:cc:dd:ee:ff). */
-  dmac: string;
-  etype: number;
-  dataPort: number;
-  omitHwts: boolean;
-}
 
 export interface OpenSockets {
   endpoints: RxEndpoint[];

@@ -10,7 +10,8 @@
 // Times are (sec, nsec) numbers: no BigInt and no allocation per packet
 // except the txtime value the sendmsg binding takes as a bigint. A wakeup
 // far away (a --base-time in the future) is slept in bounded slices so the
-// stop flag is seen: nothing can interrupt a thread inside clock_nanosleep.
+// stop flag is seen (workers/sleep.ts). The ring record is SentRecord
+// (workers/contract.ts).
 import { getHeapSpaceStatistics } from 'node:v8';
 import { writeTimespecNs, HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../src/core/frame.js';
 import type { TimestampSource } from '../src/sys/boundary.js';
@@ -18,41 +19,10 @@ import { isIsochronError } from '../src/core/errors.js';
 import { strerror } from '../src/sys/libc.js';
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
-import { SendPacketFailed } from '../src/engine/sender/errors.js';
+import { SendPacketFailed } from './errors.js';
+import { sleepUntilOrStop } from './sleep.js';
 import { TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE, type Ts } from './timespec.js';
-import { SENT_SLOTS, toWire, type LoopResult } from './send-contract.js';
-
-/** Longest single sleep, so a stop request is seen within this. */
-export const SLEEP_SLICE_NS = 50_000_000;
-
-export interface SendLoopParams {
-  /** Frame template: copied once into the socket's native TX buffer, then stamped in place. */
-  frame: Uint8Array;
-  headerOffset: number;
-  numFrames: number;
-  /** scheduled(1); wakeup(k) = firstScheduled + (k-1)*cycle - advance. */
-  firstScheduled: bigint;
-  cycleTime: bigint;
-  advanceTime: bigint;
-  /** Put scheduled(k) in an SCM_TXTIME cmsg. */
-  txtime: boolean;
-}
-
-/**
- * Sleeps until `target`, in slices of at most SLEEP_SLICE_NS measured from
- * `now` (a recent clock reading, updated). False if a stop was requested.
- */
-export function sleepUntilOrStop(clock: TaiClock, target: Ts, now: Ts, control: LoopControl, slice: Ts): boolean {
-  while (tsDiffNs(target, now) > SLEEP_SLICE_NS) {
-    if (control.stopRequested) return false;
-    tsAdd(slice, now, { sec: 0, nsec: SLEEP_SLICE_NS });
-    clock.sleepUntil(slice);
-    clock.now(now);
-  }
-  if (control.stopRequested) return false;
-  clock.sleepUntil(target);
-  return true;
-}
+import { encodeWorkerError, SENT_RECORD_WORDS, SentRecord, type LoopResult, type SendLoopParams } from './contract.js';
 
 /**
  * The per-packet work, with its state in fields so the warm-up can run this
@@ -115,10 +85,10 @@ class PacketCycle {
     const r = this.ring.reserve();
     if (r >= 0) {
       const at = this.base0 + r * 8;
-      this.rv.setUint32(at, seqid, true);
-      this.rv.setUint32(at + 4, 0, true);
-      writeNsLE(this.rv, at + 8, sched);
-      writeNsLE(this.rv, at + 16, now);
+      this.rv.setUint32(at + SentRecord.Seqid * 8, seqid, true);
+      this.rv.setUint32(at + SentRecord.Seqid * 8 + 4, 0, true);
+      writeNsLE(this.rv, at + SentRecord.Scheduled * 8, sched);
+      writeNsLE(this.rv, at + SentRecord.Wakeup * 8, now);
       // publish(), not commit(): no Atomics.notify from this SCHED_FIFO
       // thread. V8 serialises every notify/wait of the process on one mutex
       // (the main thread's waitAsync and the TX thread take it too); when an
@@ -171,7 +141,7 @@ export const WARM_UP_CYCLE_NS = 1000n;
  * the past. Returns the rounds run.
  */
 export function warmUp(p: SendLoopParams, clock: TaiClock, sink: WarmUpSink | null, stop: LoopControl | null = null): number {
-  const ring = RecordRing.create(SENT_SLOTS, 64);
+  const ring = RecordRing.create(SENT_RECORD_WORDS, 64);
   // Its own control: the warm-up's sends must not count as the run's progress.
   const control = new LoopControl();
   const first = tsFromNs(p.firstScheduled - p.advanceTime);
@@ -281,11 +251,9 @@ export function runSendLoop(
       c.fire(seqid);
     } catch (err) {
       const errnum = isIsochronError(err) ? -err.errno : 5;
-      return { status: 'failed', count: sent, error: toWire(SendPacketFailed.with({ errno: errnum }, strerror(errnum), seqid)) };
+      return { status: 'failed', count: sent, error: encodeWorkerError(SendPacketFailed.with({ errno: errnum }, strerror(errnum), seqid)) };
     }
     sent++;
   }
   return { status: 'finished', count: sent };
 }
-
-export { SENT_SLOTS };

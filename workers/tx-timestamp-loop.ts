@@ -1,23 +1,19 @@
 // The TX timestamp thread's loop: error-queue entries of the data socket
 // (SCHED and SND software stamps, hardware stamps when the NIC gives them,
 // txtime drop reports from etf/taprio) become ring records for the main
-// thread, which owns the send log and decides what each one means. Waits
-// are bounded (poll slices) so the stop flag is seen; C's rule that 2 s
-// without any timestamp ends the thread is kept.
+// thread (TxStampRecord, workers/contract.ts), which owns the send log and
+// decides what each one means. Waits are bounded (poll slices) so the stop
+// flag is seen; C's rule that 2 s without any timestamp ends the thread is
+// kept.
 import type { TimestampSource } from '../src/sys/boundary.js';
 import { emptyControlStamps, type ControlInfo, type ControlStamps } from '../src/sys/cmsg.js';
 import { LoopControl, LoopState } from './control.js';
 import type { RecordRing } from './ring.js';
-import { sleepUntilOrStop } from './send-loop.js';
+import { sleepUntilOrStop } from './sleep.js';
 import { TaiClock, tsFromNs, writeNsLE, type Ts } from './timespec.js';
-import { type LoopResult } from './send-contract.js';
+import { TxStampRecord, type LoopResult, type TxLoopParams } from './contract.js';
 
 export const POLL_SLICE_MS = 20;
-
-export interface TxLoopParams {
-  firstWakeup: bigint;
-  timeoutMs: number;
-}
 
 /** A source that parses error-queue entries into a reused ControlStamps (FdSource). */
 interface ErrQueueStamps {
@@ -96,13 +92,13 @@ export function runTxTimestampLoop(
     if (b < 0) continue;
     // Everything goes in as number halves: a BigInt per entry would allocate.
     const at = b * 8;
-    writeI64(words, at, c.tsKey);
-    writeI64(words, at + 8, c.tsType);
-    writeNsLE(words, at + 16, c.sw);
-    writeNsLE(words, at + 24, c.hw);
-    words.setUint32(at + 32, c.txtimeDroppedLo, true);
-    words.setUint32(at + 36, c.txtimeDroppedHi, true);
-    writeI64(words, at + 40, c.txtimeCode);
+    writeI64(words, at + TxStampRecord.Key * 8, c.tsKey);
+    writeI64(words, at + TxStampRecord.Type * 8, c.tsType);
+    writeNsLE(words, at + TxStampRecord.Sw * 8, c.sw);
+    writeNsLE(words, at + TxStampRecord.Hw * 8, c.hw);
+    words.setUint32(at + TxStampRecord.TxtimeDropped * 8, c.txtimeDroppedLo, true);
+    words.setUint32(at + TxStampRecord.TxtimeDropped * 8 + 4, c.txtimeDroppedHi, true);
+    writeI64(words, at + TxStampRecord.TxtimeCode * 8, c.txtimeCode);
     // publish(), not commit(): the main thread's pump drains this ring every
     // PUMP_WAIT_MS (it waits on the sender's ring), so a notify per entry
     // would wake nobody and only take V8's process-wide notify/wait lock.

@@ -120,3 +120,29 @@ export function declaredErrorCodes(): ReadonlyMap<string, number> {
 export function isIsochronError(err: unknown): err is IsochronError {
   return err instanceof IsochronError;
 }
+
+// ---------------------------------------------------------------- frame layout
+// Raised by src/core/frame.ts (building the data frame template).
+
+export const FrameTooLarge = defineError(
+  'ISOCHRON_ERR_FRAME_TOO_LARGE',
+  Errno.EINVAL,
+  (max: number) => `Frame size cannot exceed ${max} octets`,
+);
+
+/**
+ * The C sender happily sends frames that cannot hold the 20-byte isochron
+ * header (the receiver then drops them as "Packet too short"); we refuse.
+ */
+export const FrameTooShort = defineError(
+  'ISOCHRON_ERR_FRAME_TOO_SHORT',
+  Errno.EINVAL,
+  (frameSize: number, min: number, what: string) =>
+    `Frame size ${frameSize} is too small: ${what} needs at least ${min} octets to carry the isochron header, use --frame-size ${min} or more`,
+);
+
+export const MacAddressLength = defineError(
+  'ISOCHRON_ERR_MAC_LENGTH',
+  Errno.EINVAL,
+  (which: string, len: number) => `${which} MAC address must be 6 octets, got ${len}`,
+);

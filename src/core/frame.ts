@@ -6,8 +6,9 @@
 //
 // isochron header, packed, big-endian: scheduled(8) wakeup(8) seqid(4).
 // The template is built once; per packet only the 20 header bytes change,
-// so the sender patches them in place (FrameStamper) and never allocates.
-import { FrameTooLarge, FrameTooShort, MacAddressLength } from '../engine/traffic/errors.js';
+// so the send loop (workers/send-loop.ts) writes them in place with
+// writeTimespecNs and the HDR_* offsets, and never allocates.
+import { FrameTooLarge, FrameTooShort, MacAddressLength } from './errors.js';
 
 export const ETH_ALEN = 6;
 export const ETH_HLEN = 14;
@@ -170,39 +171,6 @@ export function writeTimespecNs(view: DataView, off: number, sec: number, nsec: 
   }
   view.setUint32(off, hi);
   view.setUint32(off + 4, lo);
-}
-
-/**
- * Patches seqid/scheduled/wakeup into a frame template in place. One per
- * sender thread; `stamp` does no allocation beyond its bigint arguments, and
- * `stampTimespec` none at all.
- */
-export class FrameStamper {
-  readonly frame: Buffer;
-  private readonly view: DataView;
-  private readonly off: number;
-
-  constructor(frame: Buffer, t: Transport) {
-    const off = headerOffset(t);
-    if (frame.length < off + ISOCHRON_HEADER_LEN) {
-      throw FrameTooShort(frame.length, off + ISOCHRON_HEADER_LEN, 'the frame template');
-    }
-    this.frame = frame;
-    this.view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    this.off = off;
-  }
-
-  stamp(seqid: number, scheduled: bigint, wakeup: bigint): void {
-    this.view.setBigInt64(this.off + HDR_SCHEDULED, scheduled);
-    this.view.setBigInt64(this.off + HDR_WAKEUP, wakeup);
-    this.view.setUint32(this.off + HDR_SEQID, seqid);
-  }
-
-  stampTimespec(seqid: number, schedSec: number, schedNsec: number, wakeSec: number, wakeNsec: number): void {
-    writeTimespecNs(this.view, this.off + HDR_SCHEDULED, schedSec, schedNsec);
-    writeTimespecNs(this.view, this.off + HDR_WAKEUP, wakeSec, wakeNsec);
-    this.view.setUint32(this.off + HDR_SEQID, seqid);
-  }
 }
 
 // ---------------------------------------------------------------- receiver

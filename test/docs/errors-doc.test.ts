@@ -30,7 +30,7 @@ function documentedCodes(): Map<string, string> {
 }
 
 test('every declared error code is documented with its errno, and nothing else is', async () => {
-  for (const file of errorModules(join(repoRoot, 'dist', 'src'))) {
+  for (const file of [...errorModules(join(repoRoot, 'dist', 'src')), ...errorModules(join(repoRoot, 'dist', 'workers'))]) {
     await import(pathToFileURL(file).href);
   }
   const declared = declaredErrorCodes();

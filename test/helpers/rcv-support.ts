@@ -10,7 +10,8 @@ import { PacketSocket } from '../../src/sys/packet.js';
 import { UdpSocket } from '../../src/sys/udp.js';
 import type { DgramSocket } from '../../src/sys/dgram.js';
 import { ManagementReader, type ManagementMessage } from '../../src/engine/mgmt/index.js';
-import { buildFrameTemplate, FrameStamper, type Transport } from '../../src/core/frame.js';
+import { buildFrameTemplate, type Transport } from '../../src/core/frame.js';
+import { stampFrame } from './frames.js';
 
 export interface RunningRcv {
   child: ChildProcess;
@@ -136,10 +137,9 @@ export function openFrameSender(o: FrameSenderOptions): FrameSender {
       : UdpSocket.open({ family: t.family, device: o.ifname, dest: o.dest, bufferSize: 10000 }),
   );
   const template = buildFrameTemplate(o.frameSize, t);
-  const stamper = new FrameStamper(template, t);
   const sendOne = (seqid: number): void => {
     const now = BigInt(Date.now()) * 1_000_000n;
-    stamper.stamp(seqid, now, now);
+    stampFrame(template, t, seqid, now, now);
     sock.send(template);
   };
   return {

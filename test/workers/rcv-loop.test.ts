@@ -13,9 +13,9 @@ import { RecordRing } from '../../workers/ring.js';
 import { getScheduler } from '../../src/sys/sched.js';
 import { openDataSockets } from '../../workers/receive-sockets.js';
 import { runReceiveLoop } from '../../workers/receive-loop.js';
-import { runReceiveTask, type ReceiveTaskConfig } from '../../workers/receive-task.js';
+import runReceiveTask from '../../workers/receiver.js';
 import { DataPlane } from '../../src/engine/receiver/worker-pool.js';
-import { RECORD_WORDS, RecordStatus, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS } from '../../workers/receive-contract.js';
+import { RX_RECORD_WORDS, RxRecord, RxRecordStatus, type ReceiveTaskConfig } from '../../workers/contract.js';
 import { mac, openFrameSender, sleep, type FrameSender } from '../helpers/rcv-support.js';
 
 const MAC_A = '02:00:00:00:0a:01';
@@ -47,7 +47,7 @@ function records(ring: RecordRing): Array<{ status: bigint; seqid: number; sw: b
   for (let i = 0; i < n; i++) {
     const at = ring.peek(i);
     const d = ring.data;
-    out.push({ status: d[at + R_STATUS], seqid: Number(d[at + R_SEQID]), sw: d[at + R_SWTS], hw: d[at + R_HWTS], len: Number(d[at + R_LENGTH]) });
+    out.push({ status: d[at + RxRecord.Status], seqid: Number(d[at + RxRecord.Seqid]), sw: d[at + RxRecord.Swts], hw: d[at + RxRecord.Hwts], len: Number(d[at + RxRecord.Length]) });
   }
   ring.release(n);
   return out;
@@ -73,7 +73,7 @@ async function warm(sockets: ReturnType<typeof openDataSockets>, ring: RecordRin
 
 test('L2 and L4 at once: every frame a record with a software RX timestamp; short and foreign frames handled as C does', async () => {
   const sockets = withNetns(pair.nsB, () => openDataSockets({ ...base, l2: true, l4: true }));
-  const ring = RecordRing.create(RECORD_WORDS, 1024);
+  const ring = RecordRing.create(RX_RECORD_WORDS, 1024);
   try {
     await warm(sockets, ring, l2tx);
     await l2tx.send(1, 50);
@@ -89,10 +89,10 @@ test('L2 and L4 at once: every frame a record with a software RX timestamp; shor
     await sleep(50);
     const stats = drainOnce(sockets, ring);
     const got = records(ring);
-    const packets = got.filter((r) => r.status === RecordStatus.Packet);
+    const packets = got.filter((r) => r.status === RxRecordStatus.Packet);
     assert.deepEqual(packets.map((r) => r.seqid).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1));
     assert.ok(packets.every((r) => r.sw > 0n && r.hw === 0n), 'software RX timestamps, no hardware ones');
-    assert.deepEqual(got.filter((r) => r.status === RecordStatus.TooShort).map((r) => r.len), [20]);
+    assert.deepEqual(got.filter((r) => r.status === RxRecordStatus.TooShort).map((r) => r.len), [20]);
     assert.equal(stats.ignored, 1, 'a frame for another MAC is ignored silently');
   } finally {
     sockets.close();
@@ -102,7 +102,7 @@ test('L2 and L4 at once: every frame a record with a software RX timestamp; shor
 test('hardware RX timestamps (fake NIC) are carried raw next to the software ones', async () => {
   const nic = fakeNic({ ifname: 'vxb', phcIndex: 0 });
   const sockets = withNetns(pair.nsB, () => openDataSockets({ ...base, l2: true, l4: false, omitHwts: false }, nic));
-  const ring = RecordRing.create(RECORD_WORDS, 256);
+  const ring = RecordRing.create(RX_RECORD_WORDS, 256);
   try {
     assert.ok(nic.calls.length > 0, 'SIOCSHWTSTAMP went to the NIC');
     await warm(sockets, ring, l2tx);
@@ -133,10 +133,10 @@ test('a data socket that cannot open reports which one and keeps the errno; mult
 });
 
 test('the task restores SCHED_OTHER and its error comes back as data', () => {
-  const ring = RecordRing.create(RECORD_WORDS, 16);
+  const ring = RecordRing.create(RX_RECORD_WORDS, 16);
   const control = new LoopControl();
   control.requestStop();
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: { policy: 'fifo', priority: 10 }, cpus: [0], pollMs: 10 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: 'fifo', priority: 10, cpus: [0] }, pollMs: 10 };
   const before = getScheduler();
   const ok = withNetns(pair.nsB, () => runReceiveTask({ config: cfg, ring: ring.buffer, control: control.buffer }));
   assert.equal(ok.ok, true);
@@ -144,14 +144,14 @@ test('the task restores SCHED_OTHER and its error comes back as data', () => {
   assert.deepEqual(getScheduler(), before);
   const bad = runReceiveTask({ config: { ...cfg, ifname: 'nosuch0' }, ring: ring.buffer, control: new LoopControl().buffer });
   assert.equal(bad.ok, false);
-  if (!bad.ok) assert.equal(bad.code, 'ISOCHRON_ERR_RCV_DATA_SOCKET');
+  if (!bad.ok) assert.equal(bad.error.code, 'ISOCHRON_ERR_RCV_DATA_SOCKET');
 });
 
 test('DataPlane: a worker thread receives, the ring feeds the sink, L4 can be switched on and off', async () => {
   const seen: number[] = [];
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: null, cpus: null, pollMs: 20 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 };
   const sink = (ring: RecordRing): void => {
-    for (const r of records(ring)) if (r.status === RecordStatus.Packet) seen.push(r.seqid);
+    for (const r of records(ring)) if (r.status === RxRecordStatus.Packet) seen.push(r.seqid);
   };
   // The pool's thread is created here, so it lives in the receiver's namespace.
   const plane = withNetns(pair.nsB, () => new DataPlane(cfg, sink));
@@ -186,7 +186,7 @@ test('DataPlane: a worker thread receives, the ring feeds the sink, L4 can be sw
 });
 
 test('DataPlane: a loop that cannot open its socket rejects start() with the task error', async () => {
-  const plane = new DataPlane({ ...base, ifname: 'nosuch0', l2: true, l4: false, sched: null, cpus: null, pollMs: 20 }, () => undefined);
+  const plane = new DataPlane({ ...base, ifname: 'nosuch0', l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 }, () => undefined);
   try {
     await assert.rejects(plane.start(), (e: { code?: string }) => e.code === 'ISOCHRON_ERR_RCV_DATA_SOCKET');
     assert.equal(await plane.stop(), null);
@@ -202,7 +202,7 @@ test('DataPlane: a sink that throws is reported once through onFailure, never as
     calls++;
     throw new TypeError('sink bug');
   };
-  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, sched: null, cpus: null, pollMs: 20 };
+  const cfg: ReceiveTaskConfig = { ...base, l2: true, l4: false, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 };
   const plane = withNetns(pair.nsB, () => new DataPlane(cfg, sink, (e) => failures.push({ code: e.code, message: e.message })));
   try {
     await plane.start();

@@ -23,7 +23,7 @@ import { LoopPools, RunningLoops } from '../../src/engine/sender/worker-pools.js
 import { ERRQUEUE_BYTES } from '../../src/engine/sender/data-socket.js';
 import { planSend } from '../../src/engine/sender/plan.js';
 import { runSendLoop } from '../../workers/send-loop.js';
-import { SENT_SLOTS, TXTS_SLOTS } from '../../workers/send-contract.js';
+import { SENT_RECORD_WORDS, TX_STAMP_RECORD_WORDS } from '../../workers/contract.js';
 import { readThread } from '../../workers/thread-setup.js';
 import { runTxTimestampLoop } from '../../workers/tx-timestamp-loop.js';
 import { FakeHwTimestampSource, fakeNic } from '../helpers/sys-fakes.js';
@@ -48,8 +48,8 @@ function frame(size = 64): Buffer {
 /** Sends n frames, then reads their TX timestamps, both in this thread; returns the log and the filler's verdict. */
 function sendAndStamp(src: TimestampSource, n: number, opts: { taprio: boolean; txtime: boolean }): { log: SendLog; error: string | null; sent: number } {
   const first = clockGettime(CLOCK_TAI) + 20_000_000n;
-  const sent = RecordRing.create(SENT_SLOTS, 64);
-  const tx = RecordRing.create(TXTS_SLOTS, 64);
+  const sent = RecordRing.create(SENT_RECORD_WORDS, 64);
+  const tx = RecordRing.create(TX_STAMP_RECORD_WORDS, 64);
   const res = runSendLoop(src, { frame: frame(), headerOffset: 14, numFrames: n, firstScheduled: first, cycleTime: CYCLE, advanceTime: CYCLE, txtime: opts.txtime }, sent, new LoopControl());
   assert.equal(res.status, 'finished');
   const txRes = runTxTimestampLoop(src, { firstWakeup: 0n, timeoutMs: 200 }, tx, new LoopControl());
@@ -68,8 +68,11 @@ test('hardware TX timestamps (faked NIC): complete packets, and taprio premature
   assert.equal(plain.error, null);
   assert.equal(plain.log.timestamped, 5);
   assert.deepEqual(plain.log.missingTimestampLines(), []);
-  // With --taprio the default advance (one cycle) means hwts < scheduled: premature.
-  const early = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), 0n), 3, { taprio: true, txtime: false });
+  // With --taprio, hwts < scheduled is premature. A PHC 0.5 s behind makes it so
+  // however late this (SCHED_OTHER) thread is woken on a busy machine: with the
+  // PHC in step, the one-cycle advance alone gave "late" after a wakeup delay of
+  // over 1 ms.
+  const early = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), 500_000_000n), 3, { taprio: true, txtime: false });
   assert.match(early.error ?? '', /^Premature transmission detected for seqid 1 scheduled for \d+\.\d{9}: TX hwts \d+\.\d{9}$/);
   // A PHC 3 ms ahead: about two whole cycles after scheduled.
   const late = sendAndStamp(new FakeHwTimestampSource(l2Socket(t), -3_000_000n), 3, { taprio: true, txtime: false });
@@ -106,8 +109,8 @@ test('--txtime: SO_TXTIME + SCM_TXTIME accepted on veth; a drop report gives the
   assert.equal(sock.getTxtime().clockid, CLOCK_TAI);
   let firstScheduled = 0n;
   const src = new TxtimeDropSource(sock, () => firstScheduled);
-  const sent = RecordRing.create(SENT_SLOTS, 64);
-  const tx = RecordRing.create(TXTS_SLOTS, 64);
+  const sent = RecordRing.create(SENT_RECORD_WORDS, 64);
+  const tx = RecordRing.create(TX_STAMP_RECORD_WORDS, 64);
   firstScheduled = clockGettime(CLOCK_TAI) + 20_000_000n;
   const res = runSendLoop(src, { frame: frame(), headerOffset: 14, numFrames: 3, firstScheduled, cycleTime: CYCLE, advanceTime: CYCLE, txtime: true }, sent, new LoopControl());
   assert.equal(res.count, 3);

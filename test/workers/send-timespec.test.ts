@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { NSEC, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE, type Ts } from '../../workers/timespec.js';
+import { NSEC, TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE, type Ts } from '../../workers/timespec.js';
 
 const N = 1_000_000_000n;
 /** Normalised times: seconds since 1970 below 2^32, nsec in range, with the edges drawn often. */
@@ -71,4 +71,25 @@ test('property: writeNsLE writes the exact little-endian int64 of sec * 1e9 + ns
     writeNsLE(view, 0, tsFromNs(ns));
     assert.equal(view.getBigUint64(0, true), ns);
   }
+});
+
+test('timespec pairs: carry, difference, conversion and little-endian int64 writes without BigInt', () => {
+  const a = tsFromNs(1_795_674_900_999_999_999n);
+  const out = { sec: 0, nsec: 0 };
+  tsAdd(out, a, { sec: 0, nsec: 2 });
+  assert.deepEqual(out, { sec: 1_795_674_901, nsec: 1 });
+  assert.equal(tsDiffNs(out, a), 2);
+  assert.deepEqual(tsFromNs(-1n), { sec: -1, nsec: 999_999_999 });
+  assert.equal(tsToNs(out), 1_795_674_901_000_000_001n);
+  const view = new DataView(new ArrayBuffer(8));
+  for (const ns of [0n, 1n, 999_999_999n, 1_795_674_900_927_000_000n, 4_294_967_295_999_999_999n]) {
+    writeNsLE(view, 0, tsFromNs(ns));
+    assert.equal(view.getBigInt64(0, true), ns);
+  }
+  const clock = new TaiClock();
+  const now = clock.now({ sec: 0, nsec: 0 });
+  const target = { sec: 0, nsec: 0 };
+  tsAdd(target, now, { sec: 0, nsec: 2_000_000 });
+  clock.sleepUntil(target);
+  assert.ok(tsDiffNs(clock.now({ sec: 0, nsec: 0 }), target) >= 0);
 });

@@ -15,10 +15,10 @@ import { RecordRing } from '../../workers/ring.js';
 import { HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../../src/core/frame.js';
 import { DiscardSink } from '../../workers/discard-sink.js';
 import { FdSource } from '../../workers/fd-timestamps.js';
-import { runSendLoop, settleYoungGeneration, warmUp, WARM_UP_MARGIN_NS, WARM_UP_ROUNDS, type SendLoopParams, type WarmUpSink } from '../../workers/send-loop.js';
+import { runSendLoop, settleYoungGeneration, warmUp, WARM_UP_MARGIN_NS, WARM_UP_ROUNDS, type WarmUpSink } from '../../workers/send-loop.js';
 import { getAffinity, setAffinity } from '../../src/sys/sched.js';
 import { startCpuHog, HOG_CPU } from '../helpers/cpu-hog.js';
-import { SENT_SLOTS } from '../../workers/send-contract.js';
+import { SENT_RECORD_WORDS, type SendLoopParams } from '../../workers/contract.js';
 import { TaiClock } from '../../workers/timespec.js';
 
 const MSG_PEEK = 0x02;
@@ -125,7 +125,7 @@ function checkWarmUpSilent(cycle: bigint, lead: bigint, frames: number): void {
   const sink = DiscardSink.open(2048);
   const real = new FdSource(a, new Uint8Array(0), 2048);
   try {
-    const ring = RecordRing.create(SENT_SLOTS, 64);
+    const ring = RecordRing.create(SENT_RECORD_WORDS, 64);
     const src = new Recording(real, ring, b);
     const warmSends = new Recording(sink.source);
     const p = params(clockGettime(CLOCK_TAI) + lead + cycle / 2n, frames, cycle);
@@ -215,7 +215,7 @@ test('warmUp and settleYoungGeneration give up at once when the run is asked to 
   const wake = { sec: Number(first / 1_000_000_000n), nsec: 0 };
   assert.equal(settleYoungGeneration(new TaiClock(), wake, stop), false);
   // runSendLoop sends nothing and says it stopped, long before a first wakeup 5 s away.
-  const ring = RecordRing.create(SENT_SLOTS, 64);
+  const ring = RecordRing.create(SENT_RECORD_WORDS, 64);
   const sink = DiscardSink.open(2048);
   try {
     const src = new Recording(sink.source);

@@ -30,18 +30,6 @@ export const RcvNoPhc = defineError(
   (ifname: string) => `Unable to measure PHC offset of ${ifname} to CLOCK_REALTIME, use --omit-hwts to override`,
 );
 
-export const RcvDataSocket = defineError(
-  'ISOCHRON_ERR_RCV_DATA_SOCKET',
-  Errno.EIO,
-  (what: string, ifname: string, detail: string) => `Failed to open the ${what} data socket on ${ifname}: ${detail}`,
-);
-
-export const RcvLoopFailed = defineError(
-  'ISOCHRON_ERR_RCV_LOOP_FAILED',
-  Errno.EIO,
-  (detail: string) => `The receive loop stopped: ${detail}`,
-);
-
 export const RcvUtcOffset = defineError(
   'ISOCHRON_ERR_RCV_UTC_OFFSET',
   Errno.EPERM,

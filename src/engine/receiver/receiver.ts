@@ -18,7 +18,7 @@ import type { RcvLog } from '../traffic/logs.js';
 import { MgmtConnection } from './connection.js';
 import { logAllocationError, logPayload, MAX_RCV_PACKET_COUNT, receiverOps } from './handlers.js';
 import { dispatchMessage, MgmtOpError, type OpsTable } from './mgmt-dispatch.js';
-import { R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS, RecordStatus } from '../../../workers/receive-contract.js';
+import { RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 import type { Sysmon } from './sync-sources.js';
 import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
 import { kernelTaiOffset } from '../../sys/time.js';
@@ -161,12 +161,12 @@ export class Receiver {
     const quiet = this.settings.quiet;
     for (let i = 0; i < n; i++) {
       const at = ring.peek(i);
-      if (d[at + R_STATUS] === RecordStatus.TooShort) {
-        if (!quiet) this.#deps.out.out(`Packet too short (${d[at + R_LENGTH]} bytes)\n`);
+      if (d[at + RxRecord.Status] === RxRecordStatus.TooShort) {
+        if (!quiet) this.#deps.out.out(`Packet too short (${d[at + RxRecord.Length]} bytes)\n`);
         continue;
       }
-      const seqid = Number(d[at + R_SEQID]);
-      const outcome = this.session.packet(seqid, d[at + R_ARRIVAL], d[at + R_HWTS], d[at + R_SWTS], this.settings.utcTaiOffset);
+      const seqid = Number(d[at + RxRecord.Seqid]);
+      const outcome = this.session.packet(seqid, d[at + RxRecord.Arrival], d[at + RxRecord.Hwts], d[at + RxRecord.Swts], this.settings.utcTaiOffset);
       if (outcome.kind === 'discarded') {
         if (!quiet) this.#deps.out.out(outcome.stdout);
       } else if (outcome.kind === 'zero-seqid') {

@@ -11,13 +11,20 @@
 // without a change), so a change restarts the loop with the new sockets
 // instead of adding a command channel to the worker.
 import { Piscina } from 'piscina';
-import { IsochronError } from '../../core/errors.js';
+import type { IsochronError } from '../../core/errors.js';
 import { LoopControl, LoopState } from '../../../workers/control.js';
 import { RecordRing } from '../../../workers/ring.js';
-import { RcvLoopFailed } from './errors.js';
-import type { LoopStats } from '../../../workers/receive-loop.js';
-import { RECORD_WORDS, RING_CAPACITY } from '../../../workers/receive-contract.js';
-import type { ReceiveTask, ReceiveTaskConfig, ReceiveTaskResult } from '../../../workers/receive-task.js';
+import { RcvLoopFailed } from '../../../workers/errors.js';
+import {
+  decodeWorkerError,
+  encodeWorkerError,
+  RX_RECORD_WORDS,
+  RX_RING_CAPACITY,
+  type ReceiveStats,
+  type ReceiveTask,
+  type ReceiveTaskConfig,
+  type ReceiveTaskResult,
+} from '../../../workers/contract.js';
 
 const WORKER_FILE = new URL('../../../workers/receiver.js', import.meta.url);
 
@@ -32,7 +39,7 @@ export type RecordSink = (ring: RecordRing) => void;
 export const DRAIN_INTERVAL_MS = 10;
 
 export class DataPlane {
-  readonly ring = RecordRing.create(RECORD_WORDS, RING_CAPACITY);
+  readonly ring = RecordRing.create(RX_RECORD_WORDS, RX_RING_CAPACITY);
   #config: ReceiveTaskConfig;
   readonly #sink: RecordSink;
   readonly #pool: Piscina<ReceiveTask, ReceiveTaskResult>;
@@ -91,7 +98,7 @@ export class DataPlane {
     const control = new LoopControl();
     const task = this.#pool
       .run({ config: this.#config, ring: this.ring.buffer, control: control.buffer })
-      .catch((err: unknown): ReceiveTaskResult => ({ ok: false, code: RcvLoopFailed.code, errno: RcvLoopFailed.errno, message: RcvLoopFailed(String(err)).message }));
+      .catch((err: unknown): ReceiveTaskResult => ({ ok: false, error: encodeWorkerError(err, () => RcvLoopFailed(String(err))) }));
     this.#control = control;
     this.#task = task;
     let reachedRunning = false;
@@ -99,7 +106,7 @@ export class DataPlane {
       if (reachedRunning && this.#task === task && !control.stopRequested && !result.ok) {
         this.#task = null;
         this.#control = null;
-        this.#onFailure(toError(result));
+        this.#onFailure(decodeWorkerError(result.error));
       }
     });
     const running = new Promise<'running'>((resolve) => {
@@ -116,11 +123,11 @@ export class DataPlane {
     }
     this.#control = null;
     this.#task = null;
-    throw outcome.ok ? RcvLoopFailed('the receive loop ended before it started') : toError(outcome);
+    throw outcome.ok ? RcvLoopFailed('the receive loop ended before it started') : decodeWorkerError(outcome.error);
   }
 
   /** Stops the loop (no-op if stopped); everything it received is drained to the sink first. */
-  async stop(): Promise<LoopStats | null> {
+  async stop(): Promise<ReceiveStats | null> {
     const task = this.#task;
     if (!task) return null;
     this.#control?.requestStop();
@@ -128,7 +135,7 @@ export class DataPlane {
     this.#task = null;
     this.#control = null;
     this.drain();
-    if (!result.ok) throw toError(result);
+    if (!result.ok) throw decodeWorkerError(result.error);
     return result.stats;
   }
 
@@ -177,8 +184,4 @@ export class DataPlane {
       this.drain();
     }
   }
-}
-
-function toError(r: Extract<ReceiveTaskResult, { ok: false }>): IsochronError {
-  return new IsochronError(r.code, r.message, { errno: r.errno });
 }

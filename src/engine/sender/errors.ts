@@ -52,12 +52,6 @@ export const SendReceiverLost = defineError(
     `Lost the receiver ${where} during the test: ${what} failed: ${detail}\n${saved}`,
 );
 
-export const SendPacketFailed = defineError(
-  'ISOCHRON_ERR_SEND_PACKET',
-  Errno.EIO,
-  (text: string, seqid: number) => `Failed to send data packet: ${text} (seqid ${seqid})`,
-);
-
 /** The C sender's log checks ("Could not log send packet ...", "There already exists ..."). */
 export const SendLogRejected = defineError(
   'ISOCHRON_ERR_SEND_LOG',
@@ -90,19 +84,6 @@ export const SendRingOverflow = defineError(
   (which: string, dropped: number) =>
     `${which} record ring overflowed (${dropped} records lost): the main thread did not keep up; ` +
     'the log is incomplete. Try fewer frames per second or a less loaded machine',
-);
-
-export const SendWorkerFailed = defineError(
-  'ISOCHRON_ERR_SEND_WORKER',
-  Errno.EIO,
-  (which: string, detail: string) => `${which} thread failed: ${detail}`,
-);
-
-export const SendThreadSetup = defineError(
-  'ISOCHRON_ERR_SEND_THREAD_SETUP',
-  Errno.EPERM,
-  (what: string, detail: string) =>
-    `failed to set sender thread ${what}: ${detail} (real-time policies need root or CAP_SYS_NICE, priority 1..99)`,
 );
 
 export const SendUtcOffset = defineError(

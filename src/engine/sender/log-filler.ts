@@ -1,12 +1,14 @@
-// The main thread's half of the loops: drains the two record rings into the
+// The main thread's half of the loops: drains the two record rings
+// (SentRecord, TxStampRecord: workers/contract.ts) into the
 // SendLog (kept in .dat layout) and turns what the log says about each TX
 // timestamp into the C tool's stderr lines. The sender commits a record
 // before its sendmsg, so draining the sender ring after counting the TX
 // records guarantees every timestamp finds its packet already logged.
 import type { IsochronError } from '../../core/errors.js';
-import { LogSent, SEND_RECORD_SIZE, type SendLog } from '../traffic/logs.js';
+import { LogSent, type SendLog } from '../traffic/logs.js';
 import { formatNs } from '../traffic/schedule.js';
 import type { RecordRing } from '../../../workers/ring.js';
+import { SentRecord, TxStampRecord } from '../../../workers/contract.js';
 import { SendLogRejected, SendTxTimestamp } from './errors.js';
 import { noFaults, type SendFaults } from './faults.js';
 
@@ -57,9 +59,9 @@ export class SendLogFiller {
     let failure: IsochronError | null = null;
     for (let i = 0; i < n; i++) {
       const b = ring.peek(i);
-      const seqid = Number(ring.data[b]);
-      const scheduled = ring.data[b + 1];
-      const wakeup = ring.data[b + 2];
+      const seqid = Number(ring.data[b + SentRecord.Seqid]);
+      const scheduled = ring.data[b + SentRecord.Scheduled];
+      const wakeup = ring.data[b + SentRecord.Wakeup];
       this.sent++;
       this.onSent?.(seqid, scheduled, wakeup);
       const res = this.log.logSent(seqid, scheduled, wakeup);
@@ -79,7 +81,14 @@ export class SendLogFiller {
       const b = txRing.peek(i);
       const d = txRing.data;
       this.stamps++;
-      failure = this.applyOne(Number(d[b]), Number(d[b + 1]), d[b + 2], d[b + 3], d[b + 4], Number(d[b + 5]));
+      failure = this.applyOne(
+        Number(d[b + TxStampRecord.Key]),
+        Number(d[b + TxStampRecord.Type]),
+        d[b + TxStampRecord.Sw],
+        d[b + TxStampRecord.Hw],
+        d[b + TxStampRecord.TxtimeDropped],
+        Number(d[b + TxStampRecord.TxtimeCode]),
+      );
     }
     txRing.release(n);
     return failure;
@@ -141,12 +150,10 @@ export class SendLogFiller {
     else if (code === SO_EE_CODE_TXTIME_MISSED) lines.push(`packet with txtime ${formatNs(txtime)} dropped due to missed deadline\n`);
     const index = this.log.indexOfScheduled(txtime);
     if (index >= 0) {
-      const buf = this.log.buffer;
-      const off = index * SEND_RECORD_SIZE;
-      const wakeup = buf.readBigInt64BE(off + 16);
+      const wakeup = this.log.wakeupAt(index);
       const ideal = txtime - this.advanceTime;
       lines.push(
-        `TXTIME postmortem: seqid ${buf.readInt32BE(off)} scheduled for ${formatNs(txtime)}, wakeup at ${formatNs(wakeup)}, ` +
+        `TXTIME postmortem: seqid ${this.log.seqidAt(index)} scheduled for ${formatNs(txtime)}, wakeup at ${formatNs(wakeup)}, ` +
           `ideal wakeup at ${formatNs(ideal)}, wakeup latency ${formatNs(wakeup - ideal)}\n`,
       );
       return lines;

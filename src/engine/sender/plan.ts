@@ -8,17 +8,7 @@ import type { IpAddress } from '../../args/values/ip.js';
 import type { SessionOptions } from '../traffic/session.js';
 import type { ScheduleOptions } from '../traffic/schedule.js';
 import type { VlanTag } from '../../core/frame.js';
-
-export type ThreadPolicy = 'fifo' | 'rr';
-
-/** Scheduling of the send thread (C sets it through pthread attributes). */
-export interface ThreadPlan {
-  /** null: SCHED_OTHER, left alone. */
-  policy: ThreadPolicy | null;
-  priority: number;
-  /** null: no --cpu-mask (affinity left alone). Possibly empty: C then fails with EINVAL. */
-  cpus: number[] | null;
-}
+import type { ThreadPlan } from '../../../workers/contract.js';
 
 export type DataPlan =
   | { kind: 'l2'; dmac: Buffer | null; smac: Buffer | null; etype: number; vlan: VlanTag | null }

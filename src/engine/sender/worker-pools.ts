@@ -2,9 +2,11 @@
 // them. One piscina pool per loop kind, one thread each: the sender thread
 // may be made SCHED_FIFO and pinned, the timestamp reader stays ordinary.
 //
-//   send worker ──ring {seqid, scheduled, wakeup}──┐
-//                                                  ├─> pump (main) ─> SendLog
-//   TX ts worker ──ring {key, type, sw, hw, ...}───┘
+//   send worker ──ring SentRecord {seqid, scheduled, wakeup}──┐
+//                                                             ├─> pump (main) ─> SendLog
+//   TX ts worker ──ring TxStampRecord {key, type, sw, hw, ...}─┘
+//
+// (workers/contract.ts has the tasks, results and record layouts.)
 //
 // Stopping goes through each LoopControl's flag (workers check it between
 // bounded waits); nothing is ever posted per packet.
@@ -13,9 +15,20 @@ import { fileURLToPath } from 'node:url';
 import type { IsochronError } from '../../core/errors.js';
 import { LoopControl } from '../../../workers/control.js';
 import { RecordRing } from '../../../workers/ring.js';
-import { SendRingOverflow, SendTxTimestamp, SendWorkerFailed } from './errors.js';
+import { SendRingOverflow, SendTxTimestamp } from './errors.js';
+import { SendWorkerFailed } from '../../../workers/errors.js';
 import type { SendLogFiller } from './log-filler.js';
-import { fromWire, SENT_SLOTS, TXTS_SLOTS, type LoopResult, type ProbeTask, type SenderTask, type ThreadReadback, type TxTimestampTask } from '../../../workers/send-contract.js';
+import {
+  decodeWorkerError,
+  encodeWorkerError,
+  SENT_RECORD_WORDS,
+  TX_STAMP_RECORD_WORDS,
+  type LoopResult,
+  type ProbeTask,
+  type SenderTask,
+  type ThreadReadback,
+  type TxTimestampTask,
+} from '../../../workers/contract.js';
 
 const workerFile = (name: string): string => fileURLToPath(new URL(`../../../workers/${name}.js`, import.meta.url));
 
@@ -114,10 +127,10 @@ export class RunningLoops {
     tx: { firstWakeup: bigint; failFast?: boolean } | null,
     private readonly filler: SendLogFiller,
   ) {
-    this.sentRing = RecordRing.create(SENT_SLOTS, ringCapacity(params.numFrames, 1));
+    this.sentRing = RecordRing.create(SENT_RECORD_WORDS, ringCapacity(params.numFrames, 1));
     // SCHED + SND per packet, and as many again from each bridge port that
     // clones the frame (duplicates, dropped by the pump).
-    this.txRing = RecordRing.create(TXTS_SLOTS, ringCapacity(params.numFrames, 4));
+    this.txRing = RecordRing.create(TX_STAMP_RECORD_WORDS, ringCapacity(params.numFrames, 4));
     // C starts the timestamp thread first: it must be polling before the first packet leaves.
     const txDone = tx
       ? pools
@@ -129,13 +142,13 @@ export class RunningLoops {
             ring: this.txRing.buffer,
             control: this.txControl.buffer,
           })
-          .catch((err: unknown) => failedResult(err))
+          .catch((err: unknown) => failedResult('TX timestamp', err))
           .then((r) => (this.txResult = r))
       : null;
     if (!tx) this.txControl.requestStop();
     this.senderDone = pools
       .runSender({ ...params, kind: 'send', ring: this.sentRing.buffer, control: this.senderControl.buffer })
-      .catch((err: unknown) => failedResult(err))
+      .catch((err: unknown) => failedResult('send', err))
       .then((r) => (this.senderResult = r));
     this.finished = this.pump(params.numFrames, txDone, tx?.failFast ?? false);
   }
@@ -204,11 +217,11 @@ export class RunningLoops {
   }
 }
 
-function failedResult(err: unknown): LoopResult {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { status: 'failed', count: 0, error: { code: SendWorkerFailed.code, errno: SendWorkerFailed.errno, message: e.message } };
+/** The result of a task the pool could not run (the worker thread died or did not start). */
+function failedResult(which: string, err: unknown): LoopResult {
+  return { status: 'failed', count: 0, error: encodeWorkerError(err, (e) => SendWorkerFailed(which, e.message)) };
 }
 
 export function resultError(r: LoopResult | null): IsochronError | null {
-  return r?.error ? fromWire(r.error) : null;
+  return r?.error ? decodeWorkerError(r.error) : null;
 }

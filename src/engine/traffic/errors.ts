@@ -1,30 +1,8 @@
-// Errors of the traffic logic (frame layout, schedule, send/receive logs).
+// Errors of the traffic logic (schedule, send/receive logs; the frame's are
+// in src/core/errors.ts).
 // Messages that the C tool also prints keep its wording, so users who grep
 // for them still find them; ours add what to do next where C said nothing.
 import { defineError, Errno } from '../../core/errors.js';
-
-export const FrameTooLarge = defineError(
-  'ISOCHRON_ERR_FRAME_TOO_LARGE',
-  Errno.EINVAL,
-  (max: number) => `Frame size cannot exceed ${max} octets`,
-);
-
-/**
- * The C sender happily sends frames that cannot hold the 20-byte isochron
- * header (the receiver then drops them as "Packet too short"); we refuse.
- */
-export const FrameTooShort = defineError(
-  'ISOCHRON_ERR_FRAME_TOO_SHORT',
-  Errno.EINVAL,
-  (frameSize: number, min: number, what: string) =>
-    `Frame size ${frameSize} is too small: ${what} needs at least ${min} octets to carry the isochron header, use --frame-size ${min} or more`,
-);
-
-export const MacAddressLength = defineError(
-  'ISOCHRON_ERR_MAC_LENGTH',
-  Errno.EINVAL,
-  (which: string, len: number) => `${which} MAC address must be 6 octets, got ${len}`,
-);
 
 export const CycleTimeNotPositive = defineError(
   'ISOCHRON_ERR_CYCLE_TIME_NOT_POSITIVE',

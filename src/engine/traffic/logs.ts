@@ -189,6 +189,11 @@ export class SendLog {
     return this.view.getUint32(index * SEND_RECORD_SIZE + S_SEQID);
   }
 
+  /** The wakeup logged in slot `index` (0-based), TAI ns. */
+  wakeupAt(index: number): bigint {
+    return this.view.getBigInt64(index * SEND_RECORD_SIZE + S_WAKEUP);
+  }
+
   /**
    * C's report after a TX timestamp timeout (not printed with --quiet):
    * one line per logged packet missing something, in seqid order, stopping

@@ -15,7 +15,7 @@ import { processStreams, type OutputStreams } from '../../core/output.js';
 import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
 import { envMs } from '../../core/env.js';
-import type { ReceiveTaskConfig } from '../../../workers/receive-task.js';
+import type { ReceiveTaskConfig } from '../../../workers/contract.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
@@ -151,8 +151,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
       etype: Number(o.etype) & 0xffff,
       dataPort: Number(o.dataPort),
       omitHwts: o.omitHwts,
-      sched: o.schedFifo || o.schedRr ? { policy: o.schedFifo ? 'fifo' : 'rr', priority: Number(o.schedPriority) } : null,
-      cpus: null,
+      thread: { policy: o.schedFifo ? 'fifo' : o.schedRr ? 'rr' : null, priority: Number(o.schedPriority), cpus: null },
       pollMs: RCV_POLL_MS,
     };
     plane = new DataPlane(config, (ring) => rcv.onRecords(ring), (err) => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecordRing } from '../../../workers/ring.js';
 import { DataPlane } from '../../../src/engine/receiver/worker-pool.js';
-import { R_SEQID, R_STATUS, RECORD_WORDS, RecordStatus } from '../../../workers/receive-contract.js';
+import { RX_RECORD_WORDS, RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -13,20 +13,20 @@ test('records published without a notify reach the sink through the pump alone',
   const seen: number[] = [];
   const sink = (ring: RecordRing): void => {
     const n = ring.readable();
-    for (let i = 0; i < n; i++) seen.push(Number(ring.data[ring.peek(i) + R_SEQID]));
+    for (let i = 0; i < n; i++) seen.push(Number(ring.data[ring.peek(i) + RxRecord.Seqid]));
     ring.release(n);
   };
   const plane = new DataPlane(
-    { ifname: 'lo', l2: false, l4: false, dmac: '00:00:00:00:00:00', etype: 0xdead, dataPort: 6000, omitHwts: true, sched: null, cpus: null, pollMs: 20 },
+    { ifname: 'lo', l2: false, l4: false, dmac: '00:00:00:00:00:00', etype: 0xdead, dataPort: 6000, omitHwts: true, thread: { policy: null, priority: 0, cpus: null }, pollMs: 20 },
     sink,
   );
   try {
-    assert.equal(plane.ring.slots, RECORD_WORDS);
+    assert.equal(plane.ring.slots, RX_RECORD_WORDS);
     for (let round = 0; round < 3; round++) {
       for (let i = 1; i <= 4; i++) {
         const at = plane.ring.reserve();
-        plane.ring.data[at + R_STATUS] = RecordStatus.Packet;
-        plane.ring.data[at + R_SEQID] = BigInt(round * 10 + i);
+        plane.ring.data[at + RxRecord.Status] = RxRecordStatus.Packet;
+        plane.ring.data[at + RxRecord.Seqid] = BigInt(round * 10 + i);
         plane.ring.publish();
       }
       // Bounded wait for the pump (no drain() here): it polls the ring on a short timer.

@@ -10,7 +10,7 @@ import { Action, encodeGet, encodeMessage, encodeSet, Mid, decodeErrorPayload, t
 import { RecordRing } from '../../../workers/ring.js';
 import { Receiver, type DataPlaneControl } from '../../../src/engine/receiver/receiver.js';
 import { MAX_WAITING_CLIENTS, StatsServer } from '../../../src/engine/receiver/stats-server.js';
-import { RECORD_WORDS, RecordStatus, R_ARRIVAL, R_HWTS, R_LENGTH, R_SEQID, R_STATUS, R_SWTS } from '../../../workers/receive-contract.js';
+import { RX_RECORD_WORDS, RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 import { MgmtTestClient, sleep } from '../../helpers/rcv-support.js';
 
 interface Harness {
@@ -32,7 +32,7 @@ afterEach(async () => {
 async function harness(opts: { dataTimeoutMs?: number; partialTimeoutMs?: number; quiet?: boolean } = {}): Promise<Harness> {
   const out: string[] = [];
   const err: string[] = [];
-  const ring = RecordRing.create(RECORD_WORDS, 64);
+  const ring = RecordRing.create(RX_RECORD_WORDS, 64);
   const rcv = new Receiver(
     { ifname: 'lo', quiet: opts.quiet ?? false, dmac: '02:00:00:00:0b:02', utcTaiOffset: 37, udsPath: '/nonexistent/ptp4l', dataTimeoutMs: opts.dataTimeoutMs, partialTimeoutMs: opts.partialTimeoutMs },
     { out: { out: (s) => out.push(s), err: (s) => err.push(s) }, linkRunning: () => true, sysmon: null },
@@ -73,12 +73,12 @@ async function harness(opts: { dataTimeoutMs?: number; partialTimeoutMs?: number
       }),
     push(seqid, o = {}) {
       const at = ring.reserve();
-      ring.data[at + R_STATUS] = o.tooShort ? RecordStatus.TooShort : RecordStatus.Packet;
-      ring.data[at + R_SEQID] = BigInt(seqid);
-      ring.data[at + R_ARRIVAL] = 2_000_000_000n + BigInt(seqid);
-      ring.data[at + R_HWTS] = o.hw ?? 0n;
-      ring.data[at + R_SWTS] = o.sw ?? 1_000_000_000n + BigInt(seqid);
-      ring.data[at + R_LENGTH] = BigInt(o.tooShort ?? 64);
+      ring.data[at + RxRecord.Status] = o.tooShort ? RxRecordStatus.TooShort : RxRecordStatus.Packet;
+      ring.data[at + RxRecord.Seqid] = BigInt(seqid);
+      ring.data[at + RxRecord.Arrival] = 2_000_000_000n + BigInt(seqid);
+      ring.data[at + RxRecord.Hwts] = o.hw ?? 0n;
+      ring.data[at + RxRecord.Swts] = o.sw ?? 1_000_000_000n + BigInt(seqid);
+      ring.data[at + RxRecord.Length] = BigInt(o.tooShort ?? 64);
       ring.commit();
     },
   };

@@ -29,7 +29,7 @@ import { planSend } from '../../../src/engine/sender/plan.js';
 import { runSendLoop } from '../../../workers/send-loop.js';
 import { summarizeLoops } from '../../../src/engine/sender/sender.js';
 import { reportLoops } from '../../../src/verbs/send/attempt.js';
-import { SENT_SLOTS, TXTS_SLOTS } from '../../../workers/send-contract.js';
+import { SENT_RECORD_WORDS, TX_STAMP_RECORD_WORDS } from '../../../workers/contract.js';
 import { runTxTimestampLoop } from '../../../workers/tx-timestamp-loop.js';
 import { FakeHwTimestampSource } from '../../helpers/sys-fakes.js';
 import { enterNetns, MAC_A, MAC_B, sendOptions, vethPair } from '../../helpers/send-support.js';
@@ -107,8 +107,8 @@ interface Variant {
 function runInProcess(src: TimestampSource, v: Variant): { status: number; stderr: string; faults: SendFaults; log: SendLog; sent: number } {
   const omitHwts = v.omitHwts ?? false;
   const plan = planSend(sendOptions({ numFrames: BigInt(N), omitHwts, taprio: v.taprio ?? false, txtime: v.txtime ?? false, deadline: v.deadline ?? false, failFast: v.failFast }));
-  const sentRing = RecordRing.create(SENT_SLOTS, 64);
-  const txRing = RecordRing.create(TXTS_SLOTS, 256);
+  const sentRing = RecordRing.create(SENT_RECORD_WORDS, 64);
+  const txRing = RecordRing.create(TX_STAMP_RECORD_WORDS, 256);
   const first = clockGettime(CLOCK_TAI) + 20_000_000n;
   const sender = runSendLoop(src, { frame: frame(), headerOffset: 14, numFrames: N, firstScheduled: first, cycleTime: CYCLE, advanceTime: CYCLE, txtime: plan.txtime }, sentRing, new LoopControl());
   assert.equal(sender.status, 'finished');

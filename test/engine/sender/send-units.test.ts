@@ -1,6 +1,6 @@
-// The pieces of `isochron send` that need no network: option planning,
-// timespec arithmetic, the C stderr lines produced from the logs, thread
-// scheduling save/restore, the UTC-TAI offset rule, the error table.
+// The pieces of `isochron send` that need no network: option planning, the
+// C stderr lines produced from the logs, the UTC-TAI offset rule, the error
+// table. (The worker-thread pieces are tested under test/workers/.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendOptions } from '../../helpers/send-support.js';
@@ -15,9 +15,7 @@ import { SendLogFiller } from '../../../src/engine/sender/log-filler.js';
 import { ringCapacity } from '../../../src/engine/sender/worker-pools.js';
 import { cpusFromMask, describeClient, planSend, sessionOptions } from '../../../src/engine/sender/plan.js';
 import { StopSignal } from '../../../src/verbs/send/attempt.js';
-import { fromWire, SENT_SLOTS, toWire, TXTS_SLOTS } from '../../../workers/send-contract.js';
-import { applyThreadPlan, readThread } from '../../../workers/thread-setup.js';
-import { TaiClock, tsAdd, tsDiffNs, tsFromNs, tsToNs, writeNsLE } from '../../../workers/timespec.js';
+import { SENT_RECORD_WORDS, SentRecord, TX_STAMP_RECORD_WORDS, TxStampRecord } from '../../../workers/contract.js';
 import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../../src/engine/sender/utc-offset.js';
 import { kernelTaiOffset } from '../../../src/sys/time.js';
 import { SOF_TIMESTAMPING } from '../../../src/sys/constants.js';
@@ -56,27 +54,6 @@ test('planSend truncates to the kernel and wire widths and maps VLAN, L4 and the
   assert.equal(socketBufferSize(64), 2048);
 });
 
-test('timespec pairs: carry, difference, conversion and little-endian int64 writes without BigInt', () => {
-  const a = tsFromNs(1_795_674_900_999_999_999n);
-  const out = { sec: 0, nsec: 0 };
-  tsAdd(out, a, { sec: 0, nsec: 2 });
-  assert.deepEqual(out, { sec: 1_795_674_901, nsec: 1 });
-  assert.equal(tsDiffNs(out, a), 2);
-  assert.deepEqual(tsFromNs(-1n), { sec: -1, nsec: 999_999_999 });
-  assert.equal(tsToNs(out), 1_795_674_901_000_000_001n);
-  const view = new DataView(new ArrayBuffer(8));
-  for (const ns of [0n, 1n, 999_999_999n, 1_795_674_900_927_000_000n, 4_294_967_295_999_999_999n]) {
-    writeNsLE(view, 0, tsFromNs(ns));
-    assert.equal(view.getBigInt64(0, true), ns);
-  }
-  const clock = new TaiClock();
-  const now = clock.now({ sec: 0, nsec: 0 });
-  const target = { sec: 0, nsec: 0 };
-  tsAdd(target, now, { sec: 0, nsec: 2_000_000 });
-  clock.sleepUntil(target);
-  assert.ok(tsDiffNs(clock.now({ sec: 0, nsec: 0 }), target) >= 0);
-});
-
 test("the driver capability lines are C's, hardware ones skipped with --omit-hwts", () => {
   const sw = SOF_TIMESTAMPING.TX_SOFTWARE | SOF_TIMESTAMPING.RX_SOFTWARE | SOF_TIMESTAMPING.SOFTWARE;
   assert.deepEqual(capabilityWarnings(sw, false), [
@@ -88,20 +65,25 @@ test("the driver capability lines are C's, hardware ones skipped with --omit-hwt
 });
 
 function rings(): { sent: RecordRing; tx: RecordRing } {
-  return { sent: RecordRing.create(SENT_SLOTS, 64), tx: RecordRing.create(TXTS_SLOTS, 64) };
+  return { sent: RecordRing.create(SENT_RECORD_WORDS, 64), tx: RecordRing.create(TX_STAMP_RECORD_WORDS, 64) };
 }
 
 function pushSent(r: RecordRing, seqid: number, scheduled: bigint, wakeup: bigint): void {
   const b = r.reserve();
-  r.data[b] = BigInt(seqid);
-  r.data[b + 1] = scheduled;
-  r.data[b + 2] = wakeup;
+  r.data[b + SentRecord.Seqid] = BigInt(seqid);
+  r.data[b + SentRecord.Scheduled] = scheduled;
+  r.data[b + SentRecord.Wakeup] = wakeup;
   r.commit();
 }
 
 function pushTx(r: RecordRing, key: number, type: number, sw: bigint, hw: bigint, dropped = 0n, code = 0): void {
   const b = r.reserve();
-  r.data.set([BigInt(key), BigInt(type), sw, hw, dropped, BigInt(code)], b);
+  r.data[b + TxStampRecord.Key] = BigInt(key);
+  r.data[b + TxStampRecord.Type] = BigInt(type);
+  r.data[b + TxStampRecord.Sw] = sw;
+  r.data[b + TxStampRecord.Hw] = hw;
+  r.data[b + TxStampRecord.TxtimeDropped] = dropped;
+  r.data[b + TxStampRecord.TxtimeCode] = BigInt(code);
   r.commit();
 }
 
@@ -218,23 +200,6 @@ test('StopSignal wakes sleepers and runs hooks registered before or after the st
   assert.ok(Date.now() - t0 < 1000);
 });
 
-test('a thread plan is applied to the calling thread and undone exactly (policy, priority, affinity)', () => {
-  const before = readThread();
-  const undo = applyThreadPlan({ policy: 'fifo', priority: 12, cpus: [0] });
-  const during = readThread();
-  assert.deepEqual([during.policy, during.priority, during.cpus], ['fifo', 12, [0]]);
-  undo();
-  assert.deepEqual(readThread(), before);
-  assert.throws(() => applyThreadPlan({ policy: 'rr', priority: 5, cpus: [] }), (e: Error & { code?: string }) => {
-    assert.equal(e.code, 'ISOCHRON_ERR_SEND_THREAD_SETUP');
-    assert.match(e.message, /^failed to set sender thread cpu affinity: /);
-    return true;
-  });
-  assert.deepEqual(readThread(), before, 'a failed plan leaves nothing behind');
-  assert.throws(() => applyThreadPlan({ policy: 'fifo', priority: 500, cpus: null }), /sched policy/);
-  assert.deepEqual(readThread(), before);
-});
-
 test('UTC-TAI offset: the option is written to the kernel, else the kernel value is announced (C wording)', () => {
   const io = collectingStreams();
   const set: number[] = [];
@@ -260,11 +225,7 @@ test('interface flags: loopback is up and running, a missing interface names its
   assert.throws(() => linkFlags('a-name-longer-than-15'), /Failed to query port/);
 });
 
-test('worker results carry errors across threads with their code and errno', () => {
-  const e = errors.SendPacketFailed('Message too long', 3);
-  const back = fromWire(toWire(e));
-  assert.deepEqual([back.code, back.errno, back.message], [e.code, e.errno, e.message]);
-  assert.equal(toWire(new Error('boom')).code, 'ISOCHRON_ERR_SEND_WORKER');
+test('ring capacities: whole runs fit, bounded by the largest ring', () => {
   assert.equal(ringCapacity(0, 1), 1 << 16);
   assert.equal(ringCapacity(10, 2), 1024);
   assert.equal(ringCapacity(1e7, 2), 1 << 18);
