@@ -16,7 +16,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { writeTimespecNs, HDR_SCHEDULED, HDR_SEQID, HDR_WAKEUP } from '../src/core/frame.js';
 import type { TimestampSource } from '../src/sys/boundary.js';
 import { isIsochronError } from '../src/core/errors.js';
-import { strerror } from '../src/sys/libc.js';
+import { strerror } from '../src/core/errno-text.js';
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
 import { SendPacketFailed } from './errors.js';

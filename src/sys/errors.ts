@@ -3,7 +3,7 @@
 // which call failed, the C library's text for the errno and what to check.
 import { defineError, Errno, IsochronError } from '../core/errors.js';
 import { E } from './constants.js';
-import { strerror } from './libc.js';
+import { strerror } from '../core/errno-text.js';
 
 /** A system call failed; errno is the kernel's (the declared one is only the default). */
 export const SyscallFailed = defineError(
@@ -81,15 +81,3 @@ export function sysError(call: string, errnum: number, hint?: string): IsochronE
   const text = errnum > 0 ? strerror(errnum) : `unknown error ${errnum}`;
   return SyscallFailed.with({ errno: errnum }, call, text, hint ?? defaultHint(errnum));
 }
-
-/**
- * The same error with the errno `errnum` (either sign; 0 keeps its own).
- * @deprecated Build the error with its definition instead:
- * `Def.with({ errno }, ...args)`. Kept only for src/verbs/orchestrate/run.ts
- * and src/engine/dat/reader.ts, which other changes of this restructure own.
- */
-export function withErrno(err: IsochronError, errnum: number): IsochronError {
-  return new IsochronError(err.code, err.message, { errno: -Math.abs(errnum) || err.errno });
-}
-
-export { strerror };

@@ -98,11 +98,6 @@ export function lastErrno(): number {
   return koffi.errno();
 }
 
-/** The C library's text for an errno, e.g. "Operation not supported". */
-export function strerror(errnum: number): string {
-  return libc().strerror(errnum);
-}
-
 /** Stable native memory (not moved by the GC), for pointers stored inside structs. */
 export interface NativeBlock {
   readonly address: bigint;

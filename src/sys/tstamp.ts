@@ -12,7 +12,8 @@ import {
   SIOCSHWTSTAMP,
   SOF_TIMESTAMPING,
 } from './constants.js';
-import { NoHardwareTimestamping, NoSuchInterface, strerror, sysError } from './errors.js';
+import { NoHardwareTimestamping, NoSuchInterface, sysError } from './errors.js';
+import { strerror } from '../core/errno-text.js';
 import { withControlSocket } from './iface.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import {

@@ -10,7 +10,6 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { E } from '../../sys/constants.js';
-import { withErrno } from '../../sys/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { UnixDgramSocket } from '../../sys/unix.js';
 import {

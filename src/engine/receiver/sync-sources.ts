@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { Errno } from '../../core/errors.js';
 import { E } from '../../sys/constants.js';
-import { strerror } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { openSysmonAtIndex, sysmonMethodLine as methodLine, type Sysmon } from '../sysmon/index.js';
 import { MgmtOpError } from './mgmt-dispatch.js';

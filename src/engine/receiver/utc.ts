@@ -1,7 +1,7 @@
 // The kernel's UTC-TAI offset: read (default) or set (--utc-tai-offset), as
 // the C receiver does before anything else. adjtimex is not namespaced: a
 // set changes the whole machine, which is what the option asks for.
-import { strerror } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { kernelTaiOffset, setKernelTaiOffset } from '../../sys/time.js';
 import { RcvUtcOffset } from './errors.js';
 

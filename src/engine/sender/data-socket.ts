@@ -7,7 +7,7 @@
 // The socket stays owned by the main thread; the loop workers get its fd.
 import { CLOCK_TAI, SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { isIsochronError } from '../../core/errors.js';
-import { strerror } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { ifNameToIndex, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { PacketSocket } from '../../sys/packet.js';

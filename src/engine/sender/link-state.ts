@@ -4,7 +4,8 @@
 // about (exit status and text scripts know).
 import { isIsochronError } from '../../core/errors.js';
 import { E } from '../../sys/constants.js';
-import { InterfaceNameTooLong, NoSuchInterface, strerror } from '../../sys/errors.js';
+import { InterfaceNameTooLong, NoSuchInterface } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { interfaceFlags, type InterfaceFlags } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendInterfaceQuery } from './errors.js';

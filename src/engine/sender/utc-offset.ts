@@ -4,7 +4,7 @@
 // --omit-sync, the kernel's value is used and announced on stderr.
 import { isIsochronError } from '../../core/errors.js';
 import { kernelTaiOffset, setKernelTaiOffset } from '../../sys/time.js';
-import { strerror } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { planUtcTaiOffset } from '../traffic/schedule.js';
 import { SendUtcOffset } from './errors.js';
 import type { OutputStreams } from '../../core/output.js';

@@ -11,7 +11,6 @@
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import type { SysmonOffset } from '../mgmt/index.js';
 import { PtpmonClient } from '../ptpmon/index.js';
-import { withErrno } from '../../sys/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import type { Sysmon } from '../sysmon/index.js';
 import { SyncMonitoringAbsent, SyncSourceFailed } from './errors.js';

@@ -6,7 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { IsochronError } from '../../core/errors.js';
 import { formatMac, parseMac } from '../../core/mac.js';
 import { Mid } from '../../engine/mgmt/index.js';
-import { strerror, withErrno } from '../../sys/errors.js';
+import { strerror } from '../../core/errno-text.js';
 import { outputFileProblem } from '../../engine/dat/output-check.js';
 import { causedBy, OrchNodeConfig, OrchSaveFailed } from './errors.js';
 import { needsReceiverMac, receiverName, receiverSettings, senderSettings } from './node-config.js';
@@ -21,7 +21,7 @@ export function checkOutputFiles(run: Orchestration): void {
     const problem = outputFileProblem(file);
     if (problem) {
       const detail = `${problem.what}: ${strerror(problem.errnum)} (checked before the test, nothing was sent)`;
-      run.fail(p, withErrno(OrchSaveFailed(p.plan.name, file, detail), problem.errnum));
+      run.fail(p, OrchSaveFailed.with({ errno: problem.errnum }, p.plan.name, file, detail));
     }
   }
 }

@@ -6,7 +6,6 @@
 import { writeDatFile } from '../../engine/dat/writer.js';
 import { isIsochronError, type IsochronError } from '../../core/errors.js';
 import { strerror } from '../../core/errno-text.js';
-import { withErrno } from '../../sys/errors.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendLog, RCV_RECORD_SIZE } from '../../engine/traffic/logs.js';
 import { RCV_DATA_TIMEOUT_MS } from '../../engine/traffic/rcv-session.js';

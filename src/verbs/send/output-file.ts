@@ -1,5 +1,4 @@
 // --output-file is checked before anything is sent (src/engine/dat/output-check.ts).
-import { withErrno } from '../../sys/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { outputFileProblem } from '../../engine/dat/output-check.js';
 import { datFileToWrite } from '../../engine/traffic/session.js';

@@ -9,7 +9,6 @@ import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooL
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
 import type { MidValue } from '../../engine/mgmt/values.js';
 import { strerror } from '../../core/errno-text.js';
-import { withErrno } from '../../sys/errors.js';
 import { connectTcp } from '../../sys/tcp.js';
 import { parseMac } from '../../core/mac.js';
 import { SendCollectFailed, SendConnectFailed, SendDestMacMissing, SendPrepareReceiver } from '../../engine/sender/errors.js';
