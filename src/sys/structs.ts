@@ -226,22 +226,25 @@ export interface TsInfo {
   rxFilters: number;
 }
 
+/** Field offsets of struct ethtool_ts_info (linux/ethtool.h), shared by the decoder and the encoder. */
+const TS_INFO = { cmd: 0, soTimestamping: 4, phcIndex: 8, txTypes: 12, rxFilters: 28 } as const;
+
 export function decodeEthtoolTsInfo(b: Buffer, at = 0): TsInfo {
   return {
-    soTimestamping: b.readUInt32LE(at + 4),
-    phcIndex: b.readInt32LE(at + 8),
-    txTypes: b.readUInt32LE(at + 12),
-    rxFilters: b.readUInt32LE(at + 28),
+    soTimestamping: b.readUInt32LE(at + TS_INFO.soTimestamping),
+    phcIndex: b.readInt32LE(at + TS_INFO.phcIndex),
+    txTypes: b.readUInt32LE(at + TS_INFO.txTypes),
+    rxFilters: b.readUInt32LE(at + TS_INFO.rxFilters),
   };
 }
 
 export function encodeEthtoolTsInfo(cmd: number, info: TsInfo, into: Buffer = Buffer.alloc(SIZEOF.ethtool_ts_info), at = 0): Buffer {
   into.fill(0, at, at + SIZEOF.ethtool_ts_info);
-  into.writeUInt32LE(cmd, at);
-  into.writeUInt32LE(info.soTimestamping >>> 0, at + 4);
-  into.writeInt32LE(info.phcIndex, at + 8);
-  into.writeUInt32LE(info.txTypes >>> 0, at + 12);
-  into.writeUInt32LE(info.rxFilters >>> 0, at + 28);
+  into.writeUInt32LE(cmd, at + TS_INFO.cmd);
+  into.writeUInt32LE(info.soTimestamping >>> 0, at + TS_INFO.soTimestamping);
+  into.writeInt32LE(info.phcIndex, at + TS_INFO.phcIndex);
+  into.writeUInt32LE(info.txTypes >>> 0, at + TS_INFO.txTypes);
+  into.writeUInt32LE(info.rxFilters >>> 0, at + TS_INFO.rxFilters);
   return into;
 }
 
