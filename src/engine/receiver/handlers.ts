@@ -3,7 +3,8 @@
 // gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
 import { Errno } from '../../core/errors.js';
 import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
-import { MAX_LOG_BYTES, RCV_RECORD_SIZE, type RcvLog } from '../traffic/logs.js';
+import { MAX_LOG_BYTES, type RcvLog } from '../traffic/logs.js';
+import { RCV_RECORD_SIZE } from '../dat/layout.js';
 import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
 
 export interface ReceiverOpsContext {

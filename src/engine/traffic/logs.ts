@@ -7,23 +7,23 @@
 //
 // Record k belongs to seqid k + 1. Hot-path methods return status codes
 // instead of throwing; the loop decides what is fatal (see the spec).
-import { RCV_RECORD_SIZE, SEND_RECORD_SIZE } from '../dat/layout.js';
+import {
+  RCV_ARRIVAL as R_ARRIVAL,
+  RCV_HWTS as R_HWTS,
+  RCV_RECORD_SIZE,
+  RCV_SEQID as R_SEQID,
+  RCV_SWTS as R_SWTS,
+  SEND_HWTS as S_HWTS,
+  SEND_RECORD_SIZE,
+  SEND_SCHED_TS as S_SCHED_TS,
+  SEND_SCHEDULED as S_SCHEDULED,
+  SEND_SEQID as S_SEQID,
+  SEND_SWTS as S_SWTS,
+  SEND_WAKEUP as S_WAKEUP,
+} from '../dat/layout.js';
 import { LogCountTooLarge } from './errors.js';
 import { checkTxHwts, formatNs, utcToTai, type TxCheck } from './schedule.js';
 
-export { RCV_RECORD_SIZE, SEND_RECORD_SIZE };
-
-const S_SEQID = 0;
-const S_SCHEDULED = 8;
-const S_WAKEUP = 16;
-const S_HWTS = 24;
-const S_SWTS = 32;
-const S_SCHED_TS = 40;
-
-const R_SEQID = 0;
-const R_ARRIVAL = 8;
-const R_HWTS = 16;
-const R_SWTS = 24;
 
 /** Largest log we agree to allocate: the .dat size fields are 32-bit. */
 export const MAX_LOG_BYTES = 0xffff_ffff;
