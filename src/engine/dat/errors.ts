@@ -26,7 +26,7 @@ export const DatBadMagic = defineError('ISOCHRON_ERR_DAT_BAD_MAGIC', Errno.EINVA
  * lseek to a log offset failed: 2^63 and above (negative as off_t), beyond
  * the file system's largest offset (ext4: about 2^44), or a file that cannot
  * seek (a pipe: "Illegal seek"). The errno is lseek's; the exit status is
- * what C's perror leaves (see errnoAfterPerror).
+ * what C's perror leaves (see src/verbs/report/perror.ts).
  */
 export const DatSeekFailed = defineError('ISOCHRON_ERR_DAT_BAD_LOG_OFFSET', Errno.EINVAL,
   (which: 'sender' | 'receiver', reason: string) => `Failed to seek to the ${which} log: ${reason}`);
