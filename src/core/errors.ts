@@ -15,12 +15,15 @@ export const Errno = {
   EAGAIN: -11,
   ENOMEM: -12,
   EACCES: -13,
+  EFAULT: -14,
   EBUSY: -16,
   EEXIST: -17,
   ENODEV: -19,
   EINVAL: -22,
+  ENOTTY: -25,
   EFBIG: -27,
   ENOSPC: -28,
+  ESPIPE: -29,
   EPIPE: -32,
   ERANGE: -34,
   ENOSYS: -38,
@@ -29,14 +32,23 @@ export const Errno = {
   EPROTO: -71,
   EBADMSG: -74,
   EMSGSIZE: -90,
+  ENOPROTOOPT: -92,
   EOPNOTSUPP: -95,
   EAFNOSUPPORT: -97,
   EADDRINUSE: -98,
+  EADDRNOTAVAIL: -99,
   ENETDOWN: -100,
+  ENETUNREACH: -101,
   ECONNRESET: -104,
   ETIMEDOUT: -110,
   ECONNREFUSED: -111,
+  EINPROGRESS: -115,
 } as const;
+
+/** The same errno values, positive, as the kernel and libc report them (one table: Errno). */
+export const E = Object.fromEntries(Object.entries(Errno).map(([name, value]) => [name, -value])) as {
+  readonly [K in keyof typeof Errno]: number;
+};
 
 export type ErrnoName = keyof typeof Errno;
 

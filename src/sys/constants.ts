@@ -140,40 +140,8 @@ export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const O_RDWR = 2;
 export const O_ACCMODE = 3;
-export const SEEK_SET = 0;
-export const SEEK_END = 2;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
 
 export const CLONE_NEWNET = 0x40000000;
 
-/** errno numbers (positive, as the kernel/libc report them). */
-export const E = {
-  EPERM: 1,
-  ENOENT: 2,
-  EINTR: 4,
-  EIO: 5,
-  EBADF: 9,
-  EAGAIN: 11,
-  ENOMEM: 12,
-  EACCES: 13,
-  EFAULT: 14,
-  EBUSY: 16,
-  ENODEV: 19,
-  EINVAL: 22,
-  ERANGE: 34,
-  ENOTTY: 25,
-  ENODATA: 61,
-  EBADMSG: 74,
-  EMSGSIZE: 90,
-  ENOPROTOOPT: 92,
-  EOPNOTSUPP: 95,
-  EADDRINUSE: 98,
-  EADDRNOTAVAIL: 99,
-  ENETDOWN: 100,
-  ENETUNREACH: 101,
-  ECONNRESET: 104,
-  ETIMEDOUT: 110,
-  ECONNREFUSED: 111,
-  EINPROGRESS: 115,
-} as const;

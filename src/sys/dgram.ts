@@ -7,7 +7,8 @@
 // pointers to them, and GC-managed Buffers may not be pointed at from inside
 // a struct. Received payloads are zero-copy views into that block: valid
 // until the next receive on the same socket.
-import { E, MSG_DONTWAIT, MSG_ERRQUEUE, POLLERR, POLLIN, POLLPRI } from './constants.js';
+import { E } from '../core/errors.js';
+import { MSG_DONTWAIT, MSG_ERRQUEUE, POLLERR, POLLIN, POLLPRI } from './constants.js';
 import { emptyControlInfo, parseControl, parseControlStamps, writeTxtimeCmsg, type ControlInfo, type ControlStamps } from './cmsg.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { allocNative, lastErrno, libc, type NativeBlock } from './libc.js';

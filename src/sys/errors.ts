@@ -1,8 +1,7 @@
 // Errors of the syscall layer. A failed call keeps the kernel's errno (so the
 // exit status is the one the C tool would give: `-errno & 0xff`) and says
 // which call failed, the C library's text for the errno and what to check.
-import { defineError, Errno, IsochronError } from '../core/errors.js';
-import { E } from './constants.js';
+import { defineError, Errno, IsochronError, E } from '../core/errors.js';
 import { strerror } from '../core/errno-text.js';
 
 /** A system call failed; errno is the kernel's (the declared one is only the default). */

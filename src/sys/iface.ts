@@ -1,6 +1,7 @@
 // Interface lookups: index by name, MAC address (SIOCGIFHWADDR), admin and
 // link state (SIOCGIFFLAGS).
-import { AF_INET, E, IFF_RUNNING, IFF_UP, SIOCGIFFLAGS, SIOCGIFHWADDR, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
+import { E } from '../core/errors.js';
+import { AF_INET, IFF_RUNNING, IFF_UP, SIOCGIFFLAGS, SIOCGIFHWADDR, SOCK_CLOEXEC, SOCK_DGRAM } from './constants.js';
 import { NoSuchInterface, sysError } from './errors.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import { lastErrno, libc } from './libc.js';

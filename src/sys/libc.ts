@@ -43,7 +43,6 @@ export interface Libc {
   setns(fd: number, nstype: number): number;
   strerror(errnum: number): string;
   adjtimex(buf: Ptr): number;
-  lseek(fd: number, offset: bigint, whence: number): number | bigint;
 }
 
 const prototypes: Record<keyof Libc, string> = {
@@ -78,7 +77,6 @@ const prototypes: Record<keyof Libc, string> = {
   setns: 'int setns(int, int)',
   strerror: 'const char *strerror(int)',
   adjtimex: 'int adjtimex(void *)',
-  lseek: 'int64_t lseek(int, int64_t, int)',
 };
 
 let bound: Libc | undefined;

@@ -4,15 +4,8 @@
 // sys] triplets; basic: interleaved sys/phc readings). No PHC exists on the
 // development machine: the ioctls go through a DeviceIoctl, so tests drive
 // the encoders and the estimator with a fake clock.
-import {
-  E,
-  O_CLOEXEC,
-  O_RDWR,
-  PTP_MAX_SAMPLES,
-  PTP_SYS_OFFSET,
-  PTP_SYS_OFFSET_EXTENDED,
-  PTP_SYS_OFFSET_PRECISE,
-} from './constants.js';
+import { E } from '../core/errors.js';
+import { O_CLOEXEC, O_RDWR, PTP_MAX_SAMPLES, PTP_SYS_OFFSET, PTP_SYS_OFFSET_EXTENDED, PTP_SYS_OFFSET_PRECISE } from './constants.js';
 import { InvalidSysArgument, NoPhc, sysError } from './errors.js';
 import { kernelIoctl, type DeviceIoctl } from './ioctl.js';
 import { lastErrno, libc } from './libc.js';

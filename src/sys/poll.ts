@@ -3,7 +3,8 @@
 // sockets at once). EINTR counts as a timeout everywhere: the callers loop
 // on their own deadlines. Waits that keep the event loop running are in
 // fd-wait.ts.
-import { E, POLLERR, POLLIN, POLLPRI } from './constants.js';
+import { E } from '../core/errors.js';
+import { POLLERR, POLLIN, POLLPRI } from './constants.js';
 import { sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
 import { SIZEOF } from './structs.js';

@@ -1,26 +1,8 @@
 // A file descriptor from socket(2) and what isochron does with it besides
 // datagram I/O (dgram.ts): opening, socket options, non-blocking mode, waits
 // (blocking poll, or the event loop's through fd-wait.ts), hand-off and close.
-import {
-  E,
-  F_GETFL,
-  F_SETFL,
-  MSG_DONTWAIT,
-  O_NONBLOCK,
-  SOF_TXTIME_DEADLINE_MODE,
-  SOF_TXTIME_REPORT_ERRORS,
-  SOL_SOCKET,
-  SO_BINDTODEVICE,
-  SO_ERROR,
-  SO_PRIORITY,
-  SO_RCVBUF,
-  SO_RCVBUFFORCE,
-  SO_REUSEADDR,
-  SO_SELECT_ERR_QUEUE,
-  SO_TIMESTAMPING,
-  SO_TXTIME,
-  CLOCK_TAI,
-} from './constants.js';
+import { E } from '../core/errors.js';
+import { F_GETFL, F_SETFL, MSG_DONTWAIT, O_NONBLOCK, SOF_TXTIME_DEADLINE_MODE, SOF_TXTIME_REPORT_ERRORS, SOL_SOCKET, SO_BINDTODEVICE, SO_ERROR, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_REUSEADDR, SO_SELECT_ERR_QUEUE, SO_TIMESTAMPING, SO_TXTIME, CLOCK_TAI } from './constants.js';
 import { sysError } from './errors.js';
 import { startWait, type PendingWait } from './fd-wait.js';
 import { lastErrno, libc } from './libc.js';

@@ -8,7 +8,8 @@
 //              `new net.Socket({ fd, readable: true, writable: true })`.
 //
 // Node takes ownership of the fd in both cases (it closes it).
-import { AF_INET, AF_INET6, E, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
+import { E } from '../core/errors.js';
+import { AF_INET, AF_INET6, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
 import { Socket, check, openSocketFd } from './socket.js';

@@ -1,7 +1,8 @@
 // Clocks as bigint nanoseconds, and absolute sleeps. A sleep blocks the
 // calling thread only (verified in worker threads: the main event loop keeps
 // running), so the send loop belongs in a worker.
-import { CLOCK_REALTIME, CLOCK_TAI, E, TIMER_ABSTIME } from './constants.js';
+import { E } from '../core/errors.js';
+import { CLOCK_REALTIME, CLOCK_TAI, TIMER_ABSTIME } from './constants.js';
 import { sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
 import { readTimespec, writeTimespec } from './structs.js';

@@ -1,17 +1,8 @@
 // Timestamping control: what the interface can do (ETHTOOL_GET_TS_INFO),
 // switching hardware timestamping on (SIOCSHWTSTAMP), and the
 // SO_TIMESTAMPING flag sets isochron uses on its sockets.
-import {
-  E,
-  ETHTOOL_GET_TS_INFO,
-  HWTSTAMP_FILTER_ALL,
-  HWTSTAMP_TX_OFF,
-  HWTSTAMP_TX_ON,
-  SIOCETHTOOL,
-  SIOCGHWTSTAMP,
-  SIOCSHWTSTAMP,
-  SOF_TIMESTAMPING,
-} from './constants.js';
+import { E } from '../core/errors.js';
+import { ETHTOOL_GET_TS_INFO, HWTSTAMP_FILTER_ALL, HWTSTAMP_TX_OFF, HWTSTAMP_TX_ON, SIOCETHTOOL, SIOCGHWTSTAMP, SIOCSHWTSTAMP, SOF_TIMESTAMPING } from './constants.js';
 import { NoHardwareTimestamping, NoSuchInterface, sysError } from './errors.js';
 import { strerror } from '../core/errno-text.js';
 import { withControlSocket } from './iface.js';

@@ -2,18 +2,8 @@
 // syscall layer declares (src/sys/boundary.ts): a DeviceIoctl standing in for
 // a NIC with hardware timestamping and a PHC, and a TimestampSource that
 // wraps a real socket and adds the hardware timestamps such a NIC would give.
-import {
-  E,
-  ETHTOOL_GET_TS_INFO,
-  HWTSTAMP_FILTER_ALL,
-  PTP_SYS_OFFSET,
-  PTP_SYS_OFFSET_EXTENDED,
-  PTP_SYS_OFFSET_PRECISE,
-  SIOCETHTOOL,
-  SIOCGHWTSTAMP,
-  SIOCSHWTSTAMP,
-  SOF_TIMESTAMPING,
-} from '../../src/sys/constants.js';
+import { E } from '../../src/core/errors.js';
+import { ETHTOOL_GET_TS_INFO, HWTSTAMP_FILTER_ALL, PTP_SYS_OFFSET, PTP_SYS_OFFSET_EXTENDED, PTP_SYS_OFFSET_PRECISE, SIOCETHTOOL, SIOCGHWTSTAMP, SIOCSHWTSTAMP, SOF_TIMESTAMPING } from '../../src/sys/constants.js';
 import type { DeviceIoctl, TimestampSource, Received } from '../../src/sys/boundary.js';
 import { decodeHwTstampConfig, encodeEthtoolTsInfo, encodeHwTstampConfig, writePtpClockTime, type HwTstampConfig } from '../../src/sys/structs.js';
 

@@ -12,9 +12,8 @@
 // takes any non-negative off_t.
 import { fstatSync, readFileSync, statfsSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { E } from '../../core/errors.js';
 
-const EINVAL = 22;
-const ESPIPE = 29;
 const OFF_T_MAX = (1n << 63n) - 1n;
 const EXT4_SUPER_MAGIC = 0xef53;
 
@@ -57,7 +56,7 @@ function blockDeviceSize(rdev: bigint): bigint {
 export function seekableOf(fd: number): Seekable {
   const st = fstatSync(fd, { bigint: true });
   if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd))) {
-    return { refuses: ESPIPE, maxOffset: 0n, end: 0n };
+    return { refuses: E.ESPIPE, maxOffset: 0n, end: 0n };
   }
   if (st.isBlockDevice()) {
     const size = blockDeviceSize(st.rdev);
@@ -72,6 +71,6 @@ export function seekableOf(fd: number): Seekable {
 export function checkSeek(s: Seekable, offset: bigint): SeekCheck {
   if (s.refuses) return { ok: false, errno: s.refuses };
   const off = BigInt.asIntN(64, offset);
-  if (off < 0n || off > s.maxOffset) return { ok: false, errno: EINVAL };
+  if (off < 0n || off > s.maxOffset) return { ok: false, errno: E.EINVAL };
   return { ok: true };
 }

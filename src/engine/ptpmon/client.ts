@@ -8,8 +8,7 @@
 //   - one request in flight at a time (queries from the receiver's
 //     management server and from the sender's monitor may overlap).
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
-import { isIsochronError, type IsochronError } from '../../core/errors.js';
-import { E } from '../../sys/constants.js';
+import { isIsochronError, type IsochronError, E } from '../../core/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { UnixDgramSocket } from '../../sys/unix.js';
 import {

@@ -6,8 +6,7 @@
 //             createSyncSources (wired in receiver.ts).
 // This module keeps the receiver's names for the sysmon pieces.
 import { existsSync } from 'node:fs';
-import { Errno } from '../../core/errors.js';
-import { E } from '../../sys/constants.js';
+import { Errno, E } from '../../core/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { openSysmonAtIndex, sysmonMethodLine as methodLine, type Sysmon } from '../sysmon/index.js';

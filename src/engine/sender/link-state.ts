@@ -2,8 +2,7 @@
 // admin state checked once at start and the link state the sync monitor
 // reports, with the sender's own error for an interface it cannot ask
 // about (exit status and text scripts know).
-import { isIsochronError } from '../../core/errors.js';
-import { E } from '../../sys/constants.js';
+import { isIsochronError, E } from '../../core/errors.js';
 import { InterfaceNameTooLong, NoSuchInterface } from '../../sys/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { interfaceFlags, type InterfaceFlags } from '../../sys/iface.js';

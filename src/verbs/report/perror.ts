@@ -6,11 +6,8 @@
 // stderr before, which is the case on the report's load path.) Read from
 // /proc/self/fdinfo, so no FFI is loaded for it.
 import { readFileSync } from 'node:fs';
-
-const EBADF = 9;
-const EINVAL = 22;
-const O_ACCMODE = 0o3;
-const O_RDWR = 0o2;
+import { E } from '../../core/errors.js';
+import { O_ACCMODE, O_RDWR } from '../../sys/constants.js';
 
 /** The errno (positive) left behind by perror() reporting `errnum` on `stderrFd`. */
 export function errnoAfterPerror(errnum: number, stderrFd: number): number {
@@ -18,9 +15,9 @@ export function errnoAfterPerror(errnum: number, stderrFd: number): number {
   try {
     fdinfo = readFileSync(`/proc/self/fdinfo/${stderrFd}`, 'latin1');
   } catch {
-    return EBADF; // dup() of a closed descriptor
+    return E.EBADF; // dup() of a closed descriptor
   }
   const m = /^flags:\s*([0-7]+)$/m.exec(fdinfo);
-  if (!m) return EINVAL;
-  return (parseInt(m[1], 8) & O_ACCMODE) === O_RDWR ? errnum : EINVAL;
+  if (!m) return E.EINVAL;
+  return (parseInt(m[1], 8) & O_ACCMODE) === O_RDWR ? errnum : E.EINVAL;
 }

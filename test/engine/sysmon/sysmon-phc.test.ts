@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, openSync } from 'node:fs';
-import { CLOCK_REALTIME, E, SIOCETHTOOL } from '../../../src/sys/constants.js';
+import { E } from '../../../src/core/errors.js';
+import { CLOCK_REALTIME, SIOCETHTOOL } from '../../../src/sys/constants.js';
 import type { DeviceIoctl } from '../../../src/sys/boundary.js';
 import { openSysmonAtIndex, openSysmonForInterface, readPhcByGettime, sysmonMethodLine, type PhcHandle } from '../../../src/engine/sysmon/index.js';
 import { createSyncSources } from '../../../src/engine/syncmon/index.js';
