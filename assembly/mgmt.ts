@@ -6,7 +6,7 @@
 // initial size. Everything is plain load/store on raw memory (no GC: the
 // module is built with the stub runtime).
 //
-// Status codes returned here are mirrored by src/mgmt/wasm.ts; keep both in
+// Status codes returned here are mirrored by src/engine/mgmt/wasm.ts; keep both in
 // step.
 
 // ---- I/O region --------------------------------------------------------

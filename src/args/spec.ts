@@ -1,4 +1,4 @@
-// Declarative option tables, one per verb (src/cli/options/*.ts). Each entry
+// Declarative option tables, one per verb (src/verbs/<verb>/options.ts; send: src/engine/sender/options.ts). Each entry
 // mirrors one C `struct prog_arg`: the exact short and long spellings, the
 // value type (which decides the help text and whether a value follows), and
 // whether it is mandatory. `key` is our field name for the raw value; it is

@@ -1,7 +1,7 @@
 // The narrow boundary to device ioctls: everything about hardware
 // timestamping and PTP hardware clocks goes through one `DeviceIoctl`
 // function, so that a test can stand in for a NIC or a PHC that this machine
-// does not have (see test/helpers/fake-device.ts) while every encoder,
+// does not have (see test/helpers/sys-fakes.ts) while every encoder,
 // decoder and error path above it stays real.
 import { allocNative, lastErrno, libc } from './libc.js';
 import { IFREQ_UNION } from './structs.js';
