@@ -10,7 +10,7 @@ import type { DeviceIoctl } from '../src/sys/ioctl.js';
 import { kernelIoctl } from '../src/sys/ioctl.js';
 import { PacketSocket } from '../src/sys/packet.js';
 import type { DgramSocket } from '../src/sys/dgram.js';
-import { parseMac } from '../src/sys/structs.js';
+import { macBytes } from '../src/sys/structs.js';
 import { setHwTimestamping, timestampingFlags } from '../src/sys/tstamp.js';
 import { UdpSocket } from '../src/sys/udp.js';
 import { RcvDataSocket } from './errors.js';
@@ -44,7 +44,7 @@ function enableTimestamps(sock: DgramSocket, cfg: DataSocketConfig, io: DeviceIo
 }
 
 function openL2(cfg: DataSocketConfig, io: DeviceIoctl): PacketSocket {
-  const mac = parseMac(cfg.dmac);
+  const mac = macBytes(cfg.dmac);
   const sock = PacketSocket.open({ ifname: cfg.ifname, ethertype: cfg.etype & 0xffff, mac, bufferSize: RX_BUFFER_SIZE });
   try {
     if (isMulticast(mac)) sock.addMembership(mac);

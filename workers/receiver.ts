@@ -13,7 +13,7 @@
 import { LoopControl, LoopState } from './control.js';
 import { RecordRing } from './ring.js';
 import { applyThreadPlan } from './thread-setup.js';
-import { parseMac } from '../src/sys/structs.js';
+import { macBytes } from '../src/sys/structs.js';
 import { openDataSockets } from './receive-sockets.js';
 import { runReceiveLoop } from './receive-loop.js';
 import { RcvLoopFailed } from './errors.js';
@@ -29,7 +29,7 @@ export default function runReceiveTask(task: ReceiveTask): ReceiveTaskResult {
     sockets = openDataSockets(cfg);
     undoThreadPlan = applyThreadPlan(cfg.thread);
     control.state = LoopState.Running;
-    const stats = runReceiveLoop(sockets.endpoints, { dmac: parseMac(cfg.dmac), etype: cfg.etype }, ring, control, { pollMs: cfg.pollMs });
+    const stats = runReceiveLoop(sockets.endpoints, { dmac: macBytes(cfg.dmac), etype: cfg.etype }, ring, control, { pollMs: cfg.pollMs });
     control.state = LoopState.Finished;
     return { ok: true, stats };
   } catch (err) {

@@ -127,8 +127,6 @@ export const SCHED_FIFO = 1;
 export const SCHED_RR = 2;
 export const SCHED_RESET_ON_FORK = 0x40000000;
 
-export const MCL_CURRENT = 1;
-export const MCL_FUTURE = 2;
 
 export const POLLIN = 0x1;
 export const POLLPRI = 0x2;

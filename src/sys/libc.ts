@@ -38,8 +38,6 @@ export interface Libc {
   sched_getparam(pid: number, param: Ptr): number;
   sched_setaffinity(pid: number, size: number, mask: Ptr): number;
   sched_getaffinity(pid: number, size: number, mask: Ptr): number;
-  mlockall(flags: number): number;
-  munlockall(): number;
   setns(fd: number, nstype: number): number;
   strerror(errnum: number): string;
   adjtimex(buf: Ptr): number;
@@ -72,8 +70,6 @@ const prototypes: Record<keyof Libc, string> = {
   sched_getparam: 'int sched_getparam(int, void *)',
   sched_setaffinity: 'int sched_setaffinity(int, size_t, void *)',
   sched_getaffinity: 'int sched_getaffinity(int, size_t, void *)',
-  mlockall: 'int mlockall(int)',
-  munlockall: 'int munlockall()',
   setns: 'int setns(int, int)',
   strerror: 'const char *strerror(int)',
   adjtimex: 'int adjtimex(void *)',

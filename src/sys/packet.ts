@@ -18,7 +18,7 @@ import { ifNameToIndex } from './iface.js';
 import { lastErrno, libc } from './libc.js';
 import { DgramSocket, type DgramOptions } from './dgram.js';
 import { openSocketFd, check } from './socket.js';
-import { SIZEOF, encodeSockaddrLl, parseMac } from './structs.js';
+import { SIZEOF, encodeSockaddrLl, macBytes } from './structs.js';
 
 export interface PacketSocketOptions extends DgramOptions {
   ifname: string;
@@ -60,7 +60,7 @@ export class PacketSocket extends DgramSocket {
   static open(opts: PacketSocketOptions): PacketSocket {
     const ifindex = ifNameToIndex(opts.ifname);
     const ethertype = opts.ethertype ?? ETH_P_ALL;
-    const mac = opts.mac === undefined ? undefined : parseMac(opts.mac);
+    const mac = opts.mac === undefined ? undefined : macBytes(opts.mac);
     const bound = opts.receive === false ? 0 : ethertype;
     const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(bound), 'socket(AF_PACKET, SOCK_RAW)');
     const sock = new PacketSocket(fd, opts, ifindex);
@@ -80,7 +80,7 @@ export class PacketSocket extends DgramSocket {
    * and then promiscuous mode when the driver refuses the filter.
    */
   addMembership(mac: string | Uint8Array, join = true): 'multicast' | 'allmulti' | 'promisc' {
-    const addr = parseMac(mac);
+    const addr = macBytes(mac);
     const option = join ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP;
     const attempts: Array<['multicast' | 'allmulti' | 'promisc', number]> = [
       ['multicast', PACKET_MR_MULTICAST],

@@ -1,7 +1,7 @@
 // Scheduling of the calling thread (pid 0 means "this thread" on Linux, so a
 // worker thread can make itself SCHED_FIFO without touching the others),
 // CPU affinity and memory locking.
-import { MCL_CURRENT, MCL_FUTURE, SCHED_FIFO, SCHED_OTHER, SCHED_RR } from './constants.js';
+import { SCHED_FIFO, SCHED_OTHER, SCHED_RR } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
 
@@ -49,15 +49,6 @@ export function getAffinity(tid = 0): number[] {
   const cpus: number[] = [];
   for (let i = 0; i < MASK_BYTES * 8; i++) if (mask[i >> 3] & (1 << (i & 7))) cpus.push(i);
   return cpus;
-}
-
-/** mlockall(MCL_CURRENT | MCL_FUTURE) by default, as isochron does before sending. */
-export function lockMemory(flags = MCL_CURRENT | MCL_FUTURE): void {
-  if (libc().mlockall(flags) < 0) throw sysError('mlockall', lastErrno());
-}
-
-export function unlockMemory(): void {
-  if (libc().munlockall() < 0) throw sysError('munlockall', lastErrno());
 }
 
 /** What applyScheduling changes on the calling thread; null leaves that part alone. */

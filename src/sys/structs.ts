@@ -2,6 +2,7 @@
 // (x86_64/aarch64 LP64, little-endian), with encoders and decoders over
 // Buffers. Sizes and offsets were checked against the UAPI headers; they are
 // also listed in docs/syscalls.md.
+import { parseMac } from '../core/mac.js';
 import { AF_INET, AF_INET6, AF_PACKET, AF_UNIX, ETH_ALEN, IFNAMSIZ } from './constants.js';
 import { InterfaceNameTooLong, InvalidSysArgument } from './errors.js';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../core/ip-address.js';
@@ -86,18 +87,18 @@ export function makeIfreq(ifname: string): Buffer {
   return ifr;
 }
 
-export function parseMac(mac: string | Uint8Array): Buffer {
+/**
+ * A MAC given as six bytes or as canonical text ("aa:bb:cc:dd:ee:ff", read by
+ * src/core/mac.ts, the one MAC codec); anything else is InvalidSysArgument.
+ */
+export function macBytes(mac: string | Uint8Array): Buffer {
   if (typeof mac !== 'string') {
     if (mac.length !== ETH_ALEN) throw InvalidSysArgument(`MAC address must have ${ETH_ALEN} bytes, got ${mac.length}`);
     return Buffer.from(mac);
   }
-  const m = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(mac);
-  if (!m) throw InvalidSysArgument(`${JSON.stringify(mac)} is not a MAC address (expected aa:bb:cc:dd:ee:ff)`);
-  return Buffer.from(m.slice(1).join(''), 'hex');
-}
-
-export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac.subarray(0, ETH_ALEN), (b) => b.toString(16).padStart(2, '0')).join(':');
+  const bytes = parseMac(mac);
+  if (!bytes) throw InvalidSysArgument(`${JSON.stringify(mac)} is not a MAC address (expected aa:bb:cc:dd:ee:ff)`);
+  return bytes;
 }
 
 export interface SockaddrLl {

@@ -32,12 +32,12 @@ import {
   encodeSockaddrIn,
   encodeSockaddrLl,
   encodeSockaddrUn,
-  formatMac,
+  macBytes,
   makeIfreq,
-  parseMac,
   readTimespec,
   writeTimespec,
 } from '../../src/sys/structs.js';
+import { formatMac } from '../../src/core/mac.js';
 import { isIsochronError } from '../../src/core/errors.js';
 
 function eeRecord(buf: Buffer, at: number, level: number, type: number, ee: Parameters<typeof encodeSockExtendedErr>[0]): number {
@@ -137,7 +137,7 @@ test('timespec: negative and large values', () => {
 });
 
 test('sockaddr_ll layout', () => {
-  const sa = encodeSockaddrLl({ protocol: 0xdead, ifindex: 7, addr: parseMac('01:80:c2:00:00:0e') });
+  const sa = encodeSockaddrLl({ protocol: 0xdead, ifindex: 7, addr: macBytes('01:80:c2:00:00:0e') });
   assert.equal(sa.toString('hex'), '1100dead0700000000000006' + '0180c200000e0000');
   const back = decodeSockaddrLl(sa);
   assert.equal(back.protocol, 0xdead);
@@ -178,10 +178,10 @@ test('names and addresses are validated before reaching the kernel', () => {
   assert.throws(() => makeIfreq('a-very-long-ifname'), (e: unknown) => isIsochronError(e) && e.code === 'ISOCHRON_ERR_IFNAME_TOO_LONG' && e.errno === -22);
   assert.throws(() => makeIfreq(''), /interface name is empty/);
   assert.equal(makeIfreq('eth0').toString('latin1', 0, 5), 'eth0\0');
-  assert.throws(() => parseMac('01:02:03'), /not a MAC address/);
-  assert.throws(() => parseMac(new Uint8Array(5)), /must have 6 bytes/);
-  assert.equal(formatMac(parseMac(new Uint8Array([1, 2, 3, 4, 5, 0xff]))), '01:02:03:04:05:ff');
-  assert.equal(formatMac(parseMac('AA-BB-CC-DD-EE-FF')), 'aa:bb:cc:dd:ee:ff');
+  assert.throws(() => macBytes('01:02:03'), /not a MAC address/);
+  assert.throws(() => macBytes(new Uint8Array(5)), /must have 6 bytes/);
+  assert.equal(formatMac(macBytes(new Uint8Array([1, 2, 3, 4, 5, 0xff]))), '01:02:03:04:05:ff');
+  assert.equal(formatMac(macBytes('AA:BB:CC:DD:EE:FF')), 'aa:bb:cc:dd:ee:ff');
   assert.throws(() => encodeSockaddrUn(''), /1\.\.107 bytes/);
   assert.throws(() => encodeSockaddrUn('x'.repeat(108)), /1\.\.107 bytes/);
   const un = encodeSockaddrUn('/tmp/a');

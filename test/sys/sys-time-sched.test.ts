@@ -16,7 +16,7 @@ import {
 } from '../../src/sys/time.js';
 import { readTimespec, writeTimespec } from '../../src/sys/structs.js';
 import { taiNowNs } from '../../src/sys/tai-now.js';
-import { applyScheduling, getAffinity, getScheduler, lockMemory, setAffinity, setScheduler, unlockMemory } from '../../src/sys/sched.js';
+import { applyScheduling, getAffinity, getScheduler, setAffinity, setScheduler } from '../../src/sys/sched.js';
 import { libc } from '../../src/sys/libc.js';
 import { isIsochronError } from '../../src/core/errors.js';
 
@@ -152,14 +152,3 @@ test('applyScheduling restores exactly what was there, a numeric policy included
   assert.deepEqual(getScheduler(), { policy: 'other', priority: 0 });
 });
 
-test('mlockall / munlockall', () => {
-  const locked = () => Number(/VmLck:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
-  lockMemory();
-  try {
-    assert.ok(locked() > 0, 'VmLck grows');
-  } finally {
-    unlockMemory();
-  }
-  assert.equal(locked(), 0);
-  assert.throws(() => lockMemory(0), (e: unknown) => isIsochronError(e) && e.errno === -22 && /mlockall failed/.test(e.message));
-});
