@@ -58,33 +58,42 @@ export function sysOffsetPrecise(fd: number, io: DeviceIoctl = kernelIoctl): Phc
   return { offset: realtime - device, sysTime: realtime, delay: 0n, method: 'precise' };
 }
 
-export function sysOffsetExtended(fd: number, samples: number, io: DeviceIoctl = kernelIoctl): PhcOffset | number {
+/**
+ * Samples the PHC against CLOCK_REALTIME with one of the two ioctls whose
+ * answer is a list of (sys, phc, sys) triples after a 16-byte head:
+ * PTP_SYS_OFFSET_EXTENDED (48-byte samples) and PTP_SYS_OFFSET, whose ts[]
+ * interleaves sys, phc, sys, phc, ..., sys (sample i is ts[2i..2i+2], so
+ * samples overlap by one timestamp: a 32-byte stride).
+ */
+function sampleTriples(
+  fd: number,
+  samples: number,
+  io: DeviceIoctl,
+  request: number,
+  size: number,
+  stride: number,
+): Sample[] | number {
   checkSamples(samples);
-  const b = Buffer.alloc(SIZEOF.ptp_sys_offset_extended);
+  const b = Buffer.alloc(size);
   b.writeUInt32LE(samples, 0);
-  const errnum = io(fd, PTP_SYS_OFFSET_EXTENDED, b);
+  const errnum = io(fd, request, b);
   if (errnum) return errnum;
   const list: Sample[] = [];
   for (let i = 0; i < samples; i++) {
-    const at = 16 + i * 48;
+    const at = 16 + i * stride;
     list.push([readPtpClockTime(b, at), readPtpClockTime(b, at + 16), readPtpClockTime(b, at + 32)]);
   }
-  return { ...estimateOffset(list), method: 'extended' };
+  return list;
+}
+
+export function sysOffsetExtended(fd: number, samples: number, io: DeviceIoctl = kernelIoctl): PhcOffset | number {
+  const list = sampleTriples(fd, samples, io, PTP_SYS_OFFSET_EXTENDED, SIZEOF.ptp_sys_offset_extended, 48);
+  return typeof list === 'number' ? list : { ...estimateOffset(list), method: 'extended' };
 }
 
 export function sysOffsetBasic(fd: number, samples: number, io: DeviceIoctl = kernelIoctl): PhcOffset | number {
-  checkSamples(samples);
-  const b = Buffer.alloc(SIZEOF.ptp_sys_offset);
-  b.writeUInt32LE(samples, 0);
-  const errnum = io(fd, PTP_SYS_OFFSET, b);
-  if (errnum) return errnum;
-  // ts[] interleaves sys, phc, sys, phc, ..., sys: sample i is ts[2i..2i+2].
-  const list: Sample[] = [];
-  for (let i = 0; i < samples; i++) {
-    const at = 16 + i * 32;
-    list.push([readPtpClockTime(b, at), readPtpClockTime(b, at + 16), readPtpClockTime(b, at + 32)]);
-  }
-  return { ...estimateOffset(list), method: 'basic' };
+  const list = sampleTriples(fd, samples, io, PTP_SYS_OFFSET, SIZEOF.ptp_sys_offset, 32);
+  return typeof list === 'number' ? list : { ...estimateOffset(list), method: 'basic' };
 }
 
 /** The best method the driver supports, tried in the order isochron uses. */

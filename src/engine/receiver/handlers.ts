@@ -5,9 +5,11 @@ import { Errno } from '../../core/errors.js';
 import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
 import { MAX_LOG_BYTES, type RcvLog } from '../traffic/logs.js';
 import { RCV_RECORD_SIZE } from '../dat/layout.js';
-import { MgmtOpError, type GetResult, type OpsTable } from './mgmt-dispatch.js';
+import { MgmtOpError, type GetResult, type OpsTable } from '../mgmt/index.js';
+import type { SyncSources } from '../syncmon/sources.js';
 
-export interface ReceiverOpsContext {
+/** What the ops answer from: the receiver's state, and its sync sources (ptp4l, sysmon). */
+export interface ReceiverOpsContext extends Omit<SyncSources, 'close'> {
   /** SET PACKET_COUNT: a fresh log of `count` records (throws MgmtOpError if it cannot be had). */
   setPacketCount(count: bigint): void;
   /** GET LOG: the log now, or null when the reply is held until the packets are in. */
@@ -18,12 +20,6 @@ export interface ReceiverOpsContext {
   destinationMac(): string;
   /** null when the interface could not be asked (C then answers UNKNOWN). */
   linkRunning(): boolean | null;
-  sysmonOffset(): SysmonOffset;
-  /** ptp4l's data (src/syncmon createSyncSources); failures are IsochronErrors with C's extack text. */
-  ptpmonOffset(): Promise<bigint>;
-  utcOffset(): Promise<number>;
-  portState(): Promise<number>;
-  gmClockIdentity(): Promise<Buffer>;
   clockTai(): bigint;
 }
 

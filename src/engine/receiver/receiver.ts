@@ -17,7 +17,7 @@ import { RCV_DATA_TIMEOUT_MS, RcvSession, type RcvAction } from '../traffic/rcv-
 import type { RcvLog } from '../traffic/logs.js';
 import { MgmtConnection } from './connection.js';
 import { logAllocationError, logPayload, MAX_RCV_PACKET_COUNT, receiverOps } from './handlers.js';
-import { dispatchMessage, MgmtOpError, type OpsTable } from './mgmt-dispatch.js';
+import { dispatchMessage, MgmtOpError, type OpsTable } from '../mgmt/index.js';
 import { RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 import type { Sysmon } from './sync-sources.js';
 import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
@@ -150,7 +150,7 @@ export class Receiver {
     await dispatchMessage(msg, this.#ops, this.errors, {
       send: (reply) => conn?.send(reply),
       log: (line) => this.#deps.out.err(`${line}\n`),
-    });
+    }, undefined);
   }
 
   /** RecordSink of the DataPlane: one batch of received frames. */

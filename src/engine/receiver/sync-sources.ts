@@ -10,7 +10,7 @@ import { Errno, E } from '../../core/errors.js';
 import { strerror } from '../../core/errno-text.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { openSysmonAtIndex, sysmonMethodLine as methodLine, type Sysmon } from '../sysmon/index.js';
-import { MgmtOpError } from './mgmt-dispatch.js';
+import { MgmtOpError } from '../mgmt/index.js';
 
 export type { Sysmon };
 
