@@ -128,10 +128,24 @@ test('a daemon killed mid-test is reported by name; the other pair still gets it
     `[doomed]\nhost = ${MGMT.daemon4}\nport = 5040\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5029, iface: 'vxa', frames: 20000, out: outDoomed })}\n` +
       `[survivor]\nhost = ${MGMT.daemon4}\nport = 5041\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5030, iface: 'vxa', frames: 300, out: outSurvivor, extra: '--etype 0xbeef' })}\n`,
   );
-  const run = cliIn(topo.nsO, ['orchestrate', '-F', file]);
-  await new Promise((r) => setTimeout(r, 2500));
+  const child = spawnIn(topo.nsO, process.execPath, [cliEntry, 'orchestrate', '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const res = { status: null as number | null, stdout: '', stderr: '' };
+  child.stdout?.on('data', (b: Buffer) => (res.stdout += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (res.stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  // Kill it once its test runs (a fixed delay found it still starting on a loaded machine).
+  const deadline = Date.now() + 60_000;
+  while (!/^Node doomed: base time/m.test(res.stdout)) {
+    assert.ok(child.exitCode === null && Date.now() < deadline, `the test never started: ${res.stdout}${res.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 500));
   process.kill(doomedPid, 'SIGKILL');
-  const res = await run;
+  res.status = await exited;
   assert.notEqual(res.status, 0, 'a failed node makes the run fail');
   assert.match(res.stderr, /node doomed\b.*management connection lost/, res.stderr);
   const { c, summary } = splitSummary(res.stderr);
