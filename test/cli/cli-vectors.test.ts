@@ -18,7 +18,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { runCli, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { cliEntry, repoRoot, vectorsDir } from '../helpers/paths.js';
 import { createVethPair, execIn, type VethPair } from '../helpers/netns.js';
 
@@ -42,8 +42,6 @@ const C_VERSION_LINE = /^v\d+\.\d+(-\d+-g[0-9a-f]+)?(-dirty)?\n$/;
 const MASTER_SEND_RCV_USAGE = /^isochron-(send|rcv) usage:\n/;
 const OMIT_HWTS_LINE = '-Y|--omit-hwts: Boolean (optional)\n';
 
-/** Our own send options, listed after C's (docs/cli.md). */
-const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
 
 function expectedStderr(c: CliCase): string {
   let text = recorded(c, 'stderr').toString('utf8');

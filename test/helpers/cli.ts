@@ -43,3 +43,6 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** The usage lines of our own send options, listed after C's (docs/cli.md): one list for every test. */
+export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';

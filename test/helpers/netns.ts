@@ -1,3 +1,3 @@
 // Test fixture: re-exports the namespace/veth module the main job also uses
-// (src/netns), so tests and the main job create and delete them one way.
+// (src/engine/netns), so tests and the main job create and delete them one way.
 export * from '../../src/engine/netns/index.js';

@@ -1,5 +1,5 @@
 // Shared by the report tests: the vectors index, expected outputs, an
-// independent .dat parser (plain DataView, deliberately not src/dat) and the
+// independent .dat parser (plain DataView, deliberately not src/engine/dat) and the
 // software-timestamp statistics the OMIT_HWTS summary must show.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,8 +1,8 @@
 // Where the receiver gets what a sender asks about synchronisation:
 //   sysmon  - the PHC of the interface against CLOCK_REALTIME (SYSMON_OFFSET),
-//             src/sysmon;
+//             src/engine/sysmon;
 //   ptpmon  - ptp4l's data sets over its UNIX socket (PTPMON_OFFSET,
-//             UTC_OFFSET, PORT_STATE, GM_CLOCK_IDENTITY), src/syncmon's
+//             UTC_OFFSET, PORT_STATE, GM_CLOCK_IDENTITY), src/engine/syncmon's
 //             createSyncSources (wired in receiver.ts).
 // This module keeps the receiver's names for the sysmon pieces.
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ export function openSysmon(phcIndex: number, numReadings: number, io: DeviceIoct
 export type PtpmonQuery = 'offset' | 'UTC offset' | 'port state' | 'GM clockID';
 
 /**
- * Retired with the ptp4l client (src/ptpmon): nothing in the receiver uses
+ * Retired with the ptp4l client (src/engine/ptpmon): nothing in the receiver uses
  * it any more; kept for test/verbs/rcv/rcv-sync.test.ts until that test moves on.
  */
 export function ptpmonUnavailable(udsPath: string, what: PtpmonQuery): MgmtOpError {

@@ -1,6 +1,6 @@
 // One test run of the daemon's sender: the C daemon's
 // prog_prepare_send_session (data socket, frame, log, session start, loop
-// threads) is src/send's startSenderRun; this adds what only the daemon
+// threads) is src/engine/sender's startSenderRun; this adds what only the daemon
 // does: the TEST_STATE life cycle, the GET_ERROR failure, the hardware
 // timestamp fallback and its log lines. The parts of
 // `isochron send` that belong to the orchestrator here (receiver

@@ -3,9 +3,9 @@
 // GET PTPMON_OFFSET, UTC_OFFSET, PORT_STATE, GM_CLOCK_IDENTITY and
 // SYSMON_OFFSET answer an orchestrator watching this node's sync.
 //
-// Built from src/syncmon (the ptp4l wait and kernel UTC-TAI fix-up of the
+// Built from src/engine/syncmon (the ptp4l wait and kernel UTC-TAI fix-up of the
 // sender's start-up, the sync sources and their C extack texts) and
-// src/sysmon; the parameters (UDS, DOMAIN_NUMBER, TRANSPORT_SPECIFIC,
+// src/engine/sysmon; the parameters (UDS, DOMAIN_NUMBER, TRANSPORT_SPECIFIC,
 // NUM_READINGS, IF_NAME) are the role's at the moment a monitor is enabled,
 // as in C.
 //
@@ -35,7 +35,7 @@ export interface SenderSyncDeps {
   log: DaemonLog;
   /** The PHC boundary (ioctls, /dev/ptpN): tests hand in a fake PHC. */
   sysmon?: SysmonDeps;
-  /** Per ptp4l request (default 1000 ms, src/ptpmon's). */
+  /** Per ptp4l request (default 1000 ms, src/engine/ptpmon's). */
   ptpmonTimeoutMs?: number;
   /** Between "waiting for ptp4l" retries (C: 1 s). */
   ptp4lRetryMs?: number;

@@ -1,5 +1,5 @@
 // The orchestrator's view of sync: C's syncmon with remote nodes only. The
-// checks themselves are src/syncmon's (the same code the sender runs): per
+// checks themselves are src/engine/syncmon's (the same code the sender runs): per
 // node, PORT_LINK_STATE, then, when sync statistics are collected for it,
 // SYSMON_OFFSET, PTPMON_OFFSET, UTC_OFFSET, PORT_STATE, GM_CLOCK_IDENTITY
 // over management (remoteProbe), in C's list order, with C's lines:

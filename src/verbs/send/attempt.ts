@@ -1,6 +1,6 @@
 // One session attempt of `isochron send`, in the C sender's order
 // (docs/sender-receiver.md section 1): interface check, receiver
-// connection, destination MAC, data socket, frame, mlockall, first sync
+// connection, destination MAC, data socket, frame (no mlockall, see below), first sync
 // check, log drain, wait for sync, receiver preparation, the two loops with
 // the monitor beside them, then the end: print or collect, and the .dat.
 import { writeDatFile } from '../../engine/dat/writer.js';

@@ -1,5 +1,5 @@
 // `isochron send`: the verb's entry (src/cli/verbs.ts). Settles the UTC-TAI
-// offset like C (from ptp4l unless --omit-sync, see src/syncmon), then runs
+// offset like C (from ptp4l unless --omit-sync, see src/engine/syncmon), then runs
 // sessions until one keeps sync (C repeats a session whose sync monitor
 // failed, on a fresh connection). SIGINT/SIGTERM stop the sender
 // cleanly: the session still ends normally, collects and saves, and the

@@ -2,7 +2,7 @@
 // node (link state, plus ptp4l/PHC offsets unless --omit-sync) and, with
 // --client, the remote receiver (link state, plus its offsets unless
 // --omit-sync or --omit-remote-sync). The checking itself is
-// src/syncmon; this adapter adds what is the sender's own: a management
+// src/engine/syncmon; this adapter adds what is the sender's own: a management
 // connection that is gone is reported as such (not as "sync lost,
 // repeating" as in C).
 import type { IsochronError } from '../../core/errors.js';
@@ -71,7 +71,7 @@ export class SyncMonitor {
     return this.syncmon.numChecks;
   }
 
-  /** What the last check found missing (src/syncmon Syncmon.waitingFor). */
+  /** What the last check found missing (src/engine/syncmon Syncmon.waitingFor). */
   waitingFor(): string[] {
     return this.syncmon.waitingFor();
   }

@@ -116,7 +116,7 @@ interface DatFile {
   rcv: Buffer;
 }
 
-/** Minimal .dat reader (log version 4, big-endian); the project's own lives in src/dat. */
+/** Minimal .dat reader (log version 4, big-endian); the project's own lives in src/engine/dat. */
 function readDat(path: string): DatFile {
   const buf = readFileSync(path);
   const header = new DataView(buf.buffer, buf.byteOffset, 96);

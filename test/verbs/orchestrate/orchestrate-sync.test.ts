@@ -1,4 +1,4 @@
-// The orchestrator's sync checks on src/syncmon (fake management peers on
+// The orchestrator's sync checks on src/engine/syncmon (fake management peers on
 // loopback stand in for nodes whose answers real ptp4l cannot be made to
 // give on demand): a node without a PHC ("Sync monitoring absent") is
 // checked on ptp4l's offset alone, PORT_LINK_STATE "unknown" is not
