@@ -9,11 +9,12 @@
 // receiver over another (management traffic), while the test data flows
 // over vxa/vxb: three separate "hosts".
 import type { TestContext } from 'node:test';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVethPair, execIn, uniqueNsName, type ExecResult } from './netns.js';
+import { createVethPair, execIn, spawnIn, uniqueNsName, type ExecResult } from './netns.js';
 import { cliEntry } from './paths.js';
 import { startReceiver, type Receiver } from './send-support.js';
 import { startDaemonIn, stopPid } from './daemon-support.js';
@@ -229,4 +230,42 @@ export function splitSummary(stderr: string): { c: string; summary: string[] } {
   let i = lines.length;
   while (i > 0 && lines[i - 1].startsWith('isochron orchestrate: node ')) i--;
   return { c: lines.slice(0, i).join(''), summary: lines.slice(i).map((l) => l.trimEnd()) };
+}
+
+/** An `isochron orchestrate -F file` running in a namespace, its output collected as it comes. */
+export interface RunningOrchestrator {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit status. */
+  readonly exited: Promise<number | null>;
+  /** Waits until stdout matches `re` (the test fails if the run ends first or after `timeoutMs`). */
+  waitForStdout(re: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+/** Starts an orchestration in `ns`; the test kills it if it is still running at the end. */
+export function spawnOrchestrate(t: TestContext, ns: string, file: string): RunningOrchestrator {
+  const child = spawnIn(ns, process.execPath, [cliEntry, 'orchestrate', '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    async waitForStdout(re, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!re.test(stdout)) {
+        assert.ok(child.exitCode === null && Date.now() < deadline, `never printed ${re}: ${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
 }

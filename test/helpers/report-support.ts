@@ -1,6 +1,7 @@
 // Shared by the report tests: the vectors index, expected outputs, an
 // independent .dat parser (plain DataView, deliberately not src/engine/dat) and the
 // software-timestamp statistics the OMIT_HWTS summary must show.
+import type { ReportOptions } from '../../src/verbs/report/request.js';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join, isAbsolute } from 'node:path';
@@ -85,14 +86,8 @@ export function strtoul(s: string): number | null {
   return Number(v);
 }
 
-export interface ParsedReportArgs {
-  inputFile: string;
-  summary: boolean;
-  start: number;
-  stop: number;
-  printfFormat?: string;
-  printfArgs?: string;
-}
+/** The report's own options type: the vectors' argv parsed the same way. */
+export type ParsedReportArgs = ReportOptions;
 
 /** A minimal report argv parser for the in-process path; null for cases only the CLI handles. */
 export function parseReportArgv(argv: string[]): ParsedReportArgs | null {

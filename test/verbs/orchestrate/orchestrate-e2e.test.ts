@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDatFile } from '../../../src/engine/dat/reader.js';
-import { spawnIn } from '../../helpers/netns.js';
-import { cliEntry } from '../../helpers/paths.js';
-import { cliIn, MAC_B, MGMT, splitSummary, startDaemon, startRcv, tmpDir, topology } from '../../helpers/orchestrate-support.js';
+import { cliIn, MAC_B, MGMT, spawnOrchestrate, splitSummary, startDaemon, startRcv, tmpDir, topology } from '../../helpers/orchestrate-support.js';
 
 const FLAGS_OMIT_SYNC_DO_TS_OMIT_HWTS = 0x23;
 
@@ -128,24 +126,12 @@ test('a daemon killed mid-test is reported by name; the other pair still gets it
     `[doomed]\nhost = ${MGMT.daemon4}\nport = 5040\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5029, iface: 'vxa', frames: 20000, out: outDoomed })}\n` +
       `[survivor]\nhost = ${MGMT.daemon4}\nport = 5041\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5030, iface: 'vxa', frames: 300, out: outSurvivor, extra: '--etype 0xbeef' })}\n`,
   );
-  const child = spawnIn(topo.nsO, process.execPath, [cliEntry, 'orchestrate', '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const res = { status: null as number | null, stdout: '', stderr: '' };
-  child.stdout?.on('data', (b: Buffer) => (res.stdout += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (res.stderr += b.toString()));
-  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
+  const orch = spawnOrchestrate(t, topo.nsO, file);
   // Kill it once its test runs (a fixed delay found it still starting on a loaded machine).
-  const deadline = Date.now() + 60_000;
-  while (!/^Node doomed: base time/m.test(res.stdout)) {
-    assert.ok(child.exitCode === null && Date.now() < deadline, `the test never started: ${res.stdout}${res.stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await orch.waitForStdout(/^Node doomed: base time/m);
   await new Promise((r) => setTimeout(r, 500));
   process.kill(doomedPid, 'SIGKILL');
-  res.status = await exited;
+  const res = { status: await orch.exited, stdout: orch.stdout(), stderr: orch.stderr() };
   assert.notEqual(res.status, 0, 'a failed node makes the run fail');
   assert.match(res.stderr, /node doomed\b.*management connection lost/, res.stderr);
   const { c, summary } = splitSummary(res.stderr);
@@ -164,24 +150,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await startRcv(t, topo.nsB, 'vxb', 5029);
     const out = join(dir, 'cut.dat');
     const file = iniFile(dir, `[sender_a]\nhost = ${MGMT.daemon4}\nport = 5040\nexec = ${sendExec({ client: MGMT.rcv4, statsPort: 5029, iface: 'vxa', frames: 20000, out })}\n`);
-    const child = spawnIn(topo.nsO, process.execPath, [cliEntry, 'orchestrate', '-F', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    t.after(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    });
-    const deadline = Date.now() + 30_000;
-    while (!/^Node sender_a: base time/m.test(stdout)) {
-      assert.ok(child.exitCode === null && Date.now() < deadline, `the test never started: ${stdout}${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const orch = spawnOrchestrate(t, topo.nsO, file);
+    await orch.waitForStdout(/^Node sender_a: base time/m, 30_000);
     await new Promise((r) => setTimeout(r, 2000));
-    child.kill(signal);
-    const status = await exited;
+    orch.child.kill(signal);
+    const status = await orch.exited;
+    const stderr = orch.stderr();
     assert.equal(status, 252, stderr);
     assert.match(stderr, /^Interrupted: collecting the receivers' logs/m);
     const { summary } = splitSummary(stderr);
