@@ -103,7 +103,11 @@ export class MgmtConnection {
 
   #onEnd(): void {
     for (const ev of this.#reader.end()) if (ev.type === 'error') this.#handlers.protocolError(ev.error, false);
-    void this.#queue.then(() => this.close());
+    // The peer is done sending, not reading (the server is half-open): the
+    // replies to what it sent go out first, then our FIN; 'close' follows.
+    void this.#queue.then(() => {
+      if (!this.#closed) this.socket.end();
+    });
   }
 
   #armPartial(): void {

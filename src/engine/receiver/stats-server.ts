@@ -95,7 +95,7 @@ export class StatsServer {
   /** Listens; onClient gets each connection when its turn comes (call release() when it is done). */
   static async listen(opts: StatsServerOptions, onClient: (socket: Socket) => void): Promise<StatsServer> {
     const fd = openListener(opts);
-    const server = net.createServer({ pauseOnConnect: true });
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

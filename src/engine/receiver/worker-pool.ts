@@ -123,7 +123,11 @@ export class DataPlane {
     }
     this.#control = null;
     this.#task = null;
-    throw outcome.ok ? RcvLoopFailed('the receive loop ended before it started') : decodeWorkerError(outcome.error);
+    // An ok result means the loop ran (it is Running before it can finish) and
+    // a stop asked meanwhile ended it between two looks at its state: it
+    // started. Only a failed task is a failure to start.
+    if (outcome.ok) return;
+    throw decodeWorkerError(outcome.error);
   }
 
   /** Stops the loop (no-op if stopped); everything it received is drained to the sink first. */
