@@ -1,6 +1,6 @@
 // The receiver serves one client at a time (as C), but an idle client no
 // longer blocks its stats port: a real `isochron rcv` in a namespace, with
-// the idle limit shortened through ISOCHRON_RCV_IDLE_YIELD_MS (docs/rcv.md).
+// the idle limit shortened through ISOCHRON_RCV_IDLE_YIELD_MS (docs/sender-receiver.md, the stats server).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
