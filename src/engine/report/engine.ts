@@ -4,6 +4,7 @@
 import { loadWasm } from '../../core/wasm.js';
 import { METRICS, REPORTED_METRICS, type MetricKey, type MetricStats, type ReportedMetricKey } from './metrics.js';
 import { percentilesOf, type Percentiles } from './percentiles.js';
+import { ReportPercentileMemory } from './errors.js';
 
 export interface ReportWasm extends WebAssembly.Exports {
   memory: WebAssembly.Memory;
@@ -91,7 +92,8 @@ export function readMetricStats(w: ReportWasm): Record<MetricKey, MetricStats> {
  * Every reported metric's value of every used packet, gathered chunk by
  * chunk from the engine's pass 1 (turn it on with start() after setParams).
  * Memory: 8 bytes per packet per reported metric, allocated once for the
- * used-packet count (64 MB for a million packets).
+ * used-packet count (64 MB for a million packets); ReportPercentileMemory
+ * when that cannot be had.
  */
 export class MetricValues {
   private readonly values: Record<ReportedMetricKey, Float64Array>;
@@ -103,7 +105,12 @@ export class MetricValues {
     this.offsets = {} as Record<ReportedMetricKey, number>;
     const chunkBytes = w.chunkCapacity() * 8;
     for (const { key, slot } of REPORTED_METRICS) {
-      this.values[key] = new Float64Array(used);
+      try {
+        this.values[key] = new Float64Array(used);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        throw ReportPercentileMemory(used, Math.ceil((used * 8 * REPORTED_METRICS.length) / 2 ** 20));
+      }
       this.offsets[key] = w.collectBuf() + constant(w, slot) * chunkBytes;
     }
   }
