@@ -48,7 +48,10 @@ const VARS: usize = OUT + <usize>OUT_BYTES;
 const SCRATCH: usize = VARS + 256;
 const VALUES: usize = SCRATCH + 64; // one packet's metrics, i64 per slot
 const ACCS: usize = VALUES + <usize>(METRIC_COUNT << 3);
-const END: usize = ACCS + <usize>(METRIC_COUNT * ACC_SIZE);
+// Pass 1 of reverse() can hand every used packet's metrics to TS (for the
+// percentiles): f64 per value, metric-major, one chunk's worth at a time.
+const COLLECT: usize = ACCS + <usize>(METRIC_COUNT * ACC_SIZE);
+const END: usize = COLLECT + <usize>(METRIC_COUNT * CHUNK << 3);
 
 export function init(): void {
   const need = <i32>((END + 65535) >> 16);
@@ -65,6 +68,8 @@ export function litBuf(): usize { return LIT; }
 export function litCapacity(): u32 { return LIT_BYTES; }
 export function outBuf(): usize { return OUT; }
 export function accBuf(): usize { return ACCS; }
+/** Metric m's values of the last reverse() pass 1 start at collectBuf() + m * chunkCapacity() * 8. */
+export function collectBuf(): usize { return COLLECT; }
 
 // ---- parameters (set once per report) ----
 let advanceTime: i64 = 0;
@@ -72,6 +77,8 @@ let macMode = false; // TAPRIO or TXTIME: latency budget is tx - scheduled
 let swMode = false; // OMIT_HWTS: statistics from software timestamps
 let doPrintf = false;
 let doSummary = false;
+let doCollect = false; // pass 1 copies each used packet's metrics to COLLECT
+let collected: u32 = 0;
 
 // Printf variables, in the order of the letters A B C H W S w T t s q a R r.
 const V_A = 0, V_B = 1, V_C = 2, V_H = 3, V_W = 4, V_S = 5, V_w = 6, V_T = 7;
@@ -115,6 +122,8 @@ function resetCounters(): void {
   rxSyncSum = 0;
   pathDelaySum = 0;
   walkEnded = false;
+  doCollect = false;
+  collected = 0;
   outLen = 0;
   errorCode = 0;
   for (let m: u32 = 0; m < METRIC_COUNT; m++) accReset(ACCS + m * ACC_SIZE);
@@ -131,6 +140,10 @@ export function getWalkEnded(): bool { return walkEnded; }
 export function getOutLen(): u32 { return outLen; }
 export function resetOut(): void { outLen = 0; }
 export function getErrorCode(): i32 { return errorCode; }
+/** Whether reverse() pass 1 collects the metric values (off after setParams). */
+export function setCollect(on: bool): void { doCollect = on; }
+/** Values the last reverse() pass 1 put in COLLECT, per metric. */
+export function getCollected(): u32 { return collected; }
 
 // ---- printf program ----
 // Ops are i32 words compiled by TS (src/verbs/report/printf.ts) with all the
@@ -253,6 +266,7 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
  * highest seqid first. pass 1: min/max/sum; pass 2: squared deviations.
  */
 export function reverse(seqStart: u32, n: u32, rcvN: u32, pass: i32): void {
+  collected = 0;
   for (let i = <i32>n - 1; i >= 0; i--) {
     const seqid = seqStart + <u32>i;
     const sp = SEND + <usize>(<u32>i * SEND_RECORD_SIZE);
@@ -272,6 +286,12 @@ export function reverse(seqStart: u32, n: u32, rcvN: u32, pass: i32): void {
     if (pass == 1) {
       for (let m: u32 = 0; m < METRIC_COUNT; m++) {
         accAdd(ACCS + <usize>(m * ACC_SIZE), load<i64>(VALUES + (<usize>m << 3)), seqid);
+      }
+      if (doCollect) {
+        for (let m: u32 = 0; m < METRIC_COUNT; m++) {
+          store<f64>(COLLECT + (<usize>(m * CHUNK + collected) << 3), <f64>load<i64>(VALUES + (<usize>m << 3)));
+        }
+        collected++;
       }
     } else {
       for (let m: u32 = 0; m < METRIC_COUNT; m++) {

@@ -1,9 +1,11 @@
 // Benchmark of `isochron report` on a 1 000 000-packet file written by our
 // own DatWriter (realistic timestamps, every 1000th packet lost). Times
-// `--summary` and a printf run through the real CLI with stdout to /dev/null,
-// and prints wall time, packets/s and peak RSS of the child. With ISOCHRON_C
-// set to a C isochron binary, the same runs are timed for it and the ratio
-// printed.
+// `--summary`, `--summary --format json` (with percentiles, which hold every
+// used packet's metric values) and a printf run through the real CLI with
+// stdout to /dev/null, and prints wall time, packets/s and peak RSS of the
+// child. With ISOCHRON_C set to a C isochron binary, each run is timed for it
+// too (the JSON run against the C tool's plain `--summary`, the nearest thing
+// it has) and the ratio printed.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,18 +83,22 @@ async function main(): Promise<void> {
     const g0 = process.hrtime.bigint();
     generate(file);
     console.log(`generated ${PACKETS} packets with DatWriter in ${(Number(process.hrtime.bigint() - g0) / 1e6).toFixed(0)} ms`);
-    const runs: [string, string[]][] = [
-      ['summary', ['report', '-F', file, '--summary']],
-      ['printf %u %T %T (qSR)', ['report', '-F', file, '--printf-format', '%u %T %T\\n', '--printf-args', 'qSR']],
+    const summary = ['report', '-F', file, '--summary'];
+    const printf = ['report', '-F', file, '--printf-format', '%u %T %T\\n', '--printf-args', 'qSR'];
+    // label, our argv, the C tool's argv for the same question
+    const runs: [string, string[], string[]][] = [
+      ['summary', summary, summary],
+      ['summary --format json', [...summary, '--format', 'json'], summary],
+      ['printf %u %T %T (qSR)', printf, printf],
     ];
     const cBin = process.env.ISOCHRON_C;
     if (!cBin) console.log('ISOCHRON_C not set: C comparison skipped');
-    for (const [label, args] of runs) {
+    for (const [label, args, cArgs] of runs) {
       const ours = await timed(process.execPath, [cli, ...args]);
       console.log(line(`ours  ${label}`, ours));
       if (cBin) {
-        const c = await timed(cBin, args);
-        console.log(line(`C     ${label}`, c));
+        const c = await timed(cBin, cArgs);
+        console.log(line(`C     ${cArgs === args ? label : 'summary (plain)'}`, c));
         console.log(`      rate ours/C: ${(c.wallMs / ours.wallMs).toFixed(2)}x`);
       }
     }

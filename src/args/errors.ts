@@ -9,7 +9,8 @@ import { VERB_NAMES } from './verb-names.js';
 /** C's isochron_parse_args() returns +EINVAL, which main() negates: exit 22. */
 const TOP_LEVEL_EINVAL = 22;
 
-function parseFailure(errno: number, ...lines: string[]): string {
+/** A message of the C parser's shape: the lines, then "argument parsing failed: <strerror>". */
+export function parseFailure(errno: number, ...lines: string[]): string {
   return [...lines, `argument parsing failed: ${strerror(-errno)}`].join('\n');
 }
 

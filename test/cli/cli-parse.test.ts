@@ -3,7 +3,7 @@
 // and a property test that no argv makes the parser throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ test('every verb prints its C usage for -h, even with mandatory options missing'
   // C's options first (so its usage is a prefix of ours), then our own.
   assert.ok(renderUsage(VERB_SPECS.send).endsWith(`-M|--cpu-mask: Unsigned integer (optional)\n-Y|--omit-hwts: Boolean (optional)\n${SEND_EXTENSION_LINES}`));
   assert.ok(renderUsage(VERB_SPECS.orchestrate).endsWith('-F|--input-file: File path\n'));
+  assert.ok(renderUsage(VERB_SPECS.report).endsWith(`-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`));
   assert.ok(isVerbName('rcv') && !isVerbName('Rcv'));
 });
 

@@ -46,3 +46,6 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 
 /** The usage lines of our own send options, listed after C's (docs/cli.md): one list for every test. */
 export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
+
+/** The usage lines of our own report options, listed after C's (docs/report.md). */
+export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n';

@@ -2,7 +2,9 @@
 // exports, typed, and where its accumulators and metric slots are, read
 // from the module itself so that no layout is written twice.
 import { loadWasm } from '../../core/wasm.js';
-import { METRICS, type MetricKey, type MetricStats } from './metrics.js';
+import { METRICS, REPORTED_METRICS, type MetricKey, type MetricStats, type ReportedMetricKey } from './metrics.js';
+import { percentilesOf, type Percentiles } from './percentiles.js';
+import { ReportPercentileMemory } from './errors.js';
 
 export interface ReportWasm extends WebAssembly.Exports {
   memory: WebAssembly.Memory;
@@ -16,6 +18,9 @@ export interface ReportWasm extends WebAssembly.Exports {
   litCapacity(): number;
   outBuf(): number;
   accBuf(): number;
+  collectBuf(): number;
+  setCollect(on: number): void;
+  getCollected(): number;
   setParams(advance: bigint, base: bigint, cycle: bigint, shift: bigint, window: bigint,
     mac: number, sw: number, printf: number, summary: number): void;
   forward(seqStart: number, from: number, n: number, rcvN: number): number;
@@ -81,4 +86,55 @@ export function readMetricStats(w: ReportWasm): Record<MetricKey, MetricStats> {
     };
   }
   return out;
+}
+
+/**
+ * Every reported metric's value of every used packet, gathered chunk by
+ * chunk from the engine's pass 1 (turn it on with start() after setParams).
+ * Memory: 8 bytes per packet per reported metric, allocated once for the
+ * used-packet count (64 MB for a million packets); ReportPercentileMemory
+ * when that cannot be had.
+ */
+export class MetricValues {
+  private readonly values: Record<ReportedMetricKey, Float64Array>;
+  private readonly offsets: Record<ReportedMetricKey, number>;
+  private filled = 0;
+
+  constructor(private readonly w: ReportWasm, private readonly used: number) {
+    this.values = {} as Record<ReportedMetricKey, Float64Array>;
+    this.offsets = {} as Record<ReportedMetricKey, number>;
+    const chunkBytes = w.chunkCapacity() * 8;
+    for (const { key, slot } of REPORTED_METRICS) {
+      try {
+        this.values[key] = new Float64Array(used);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        throw ReportPercentileMemory(used, Math.ceil((used * 8 * REPORTED_METRICS.length) / 2 ** 20));
+      }
+      this.offsets[key] = w.collectBuf() + constant(w, slot) * chunkBytes;
+    }
+  }
+
+  start(): void {
+    this.w.setCollect(1);
+  }
+
+  /** Takes what the last reverse() pass 1 collected. */
+  take(): void {
+    const n = this.w.getCollected();
+    if (this.filled + n > this.used) throw new Error(`report.wasm collected more than ${this.used} packets`);
+    for (const { key } of REPORTED_METRICS) {
+      this.values[key].set(new Float64Array(this.w.memory.buffer, this.offsets[key], n), this.filled);
+    }
+    this.filled += n;
+  }
+
+  /** The percentiles of each reported metric (reorders the gathered values). */
+  percentiles(): Record<ReportedMetricKey, Percentiles> {
+    if (this.filled !== this.used) throw new Error(`report.wasm collected ${this.filled} of ${this.used} packets`);
+    this.w.setCollect(0);
+    const out = {} as Record<ReportedMetricKey, Percentiles>;
+    for (const { key } of REPORTED_METRICS) out[key] = percentilesOf(this.values[key]);
+    return out;
+  }
 }

@@ -1,6 +1,7 @@
 // Errors of `isochron report`. Messages are the C tool's stderr lines (users
 // and scripts match them); codes are stable and ours.
 import { defineError, Errno } from '../../core/errors.js';
+import { parseFailure } from '../../args/errors.js';
 
 export const ReportOutOfBounds = defineError('ISOCHRON_ERR_REPORT_OUT_OF_BOUNDS', Errno.ERANGE,
   () => 'Trying to index an out-of-bounds element');
@@ -39,3 +40,7 @@ export const ReportOutputFailed = defineError('ISOCHRON_ERR_REPORT_OUTPUT', Errn
 
 export const ReportInternal = defineError('ISOCHRON_ERR_REPORT_INTERNAL', Errno.EIO,
   (detail: string) => `internal error while reading the report: ${detail} (please report this bug)`);
+
+/** --format with a value other than text, json or csv (an argument error, C's parse-failure status). */
+export const ReportBadFormat = defineError('ISOCHRON_ERR_REPORT_BAD_FORMAT', Errno.EINVAL, (value: string) =>
+  parseFailure(Errno.EINVAL, `Unknown --format ${JSON.stringify(value)}: expected text, json or csv`));

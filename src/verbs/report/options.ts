@@ -4,11 +4,14 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
-import type { ReportOptions } from './request.js';
+import { SUMMARY_FORMATS, type ReportOptions, type SummaryFormat } from './request.js';
+import { ReportBadFormat } from './errors.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
 const PRINTF_ARGS_LIMIT = 255;
+/** --format's value is one short word; anything this long is already wrong. */
+const FORMAT_LIMIT = 64;
 
 export const REPORT_SPEC: VerbSpec = {
   usageName: 'isochron-report',
@@ -20,6 +23,8 @@ export const REPORT_SPEC: VerbSpec = {
     { short: '-S', long: '--stop', key: 'stop', kind: 'unsigned', optional: true },
     { short: '-f', long: '--printf-format', key: 'printfFormat', kind: 'string', optional: true, limit: PRINTF_FORMAT_LIMIT },
     { short: '-a', long: '--printf-args', key: 'printfArgs', kind: 'string', optional: true, limit: PRINTF_ARGS_LIMIT },
+    // Ours, after the C tool's options (docs/report.md).
+    { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
   ],
 };
 
@@ -29,14 +34,18 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
   // In C an empty string and an absent option are the same buffer state.
   const printfFormat = r.text('printfFormat', '');
   const printfArgs = r.text('printfArgs', '');
+  const format = r.text('format', '');
+  if (format !== '' && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
   return {
     inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
-    summary: r.flag('summary'),
+    // --format asks for the summary in that format, so it implies --summary.
+    summary: r.flag('summary') || format !== '',
     // 0 means "default" (start 1, stop = packet count). Values past 2^53 lose
     // precision as numbers but stay out of bounds, which is all that matters.
     start: Number(r.integer('start', 0n)),
     stop: Number(r.integer('stop', 0n)),
     ...(printfFormat === '' ? {} : { printfFormat }),
     ...(printfArgs === '' ? {} : { printfArgs }),
+    ...(format === '' ? {} : { format: format as SummaryFormat }),
   };
 }

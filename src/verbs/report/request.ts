@@ -7,4 +7,9 @@ export interface ReportOptions {
   stop: number;
   printfFormat?: string;
   printfArgs?: string;
+  /** --format: how the summary is printed; text is the C tool's (the default). */
+  format?: SummaryFormat;
 }
+
+export const SUMMARY_FORMATS = ['text', 'json', 'csv'] as const;
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];

@@ -11,6 +11,7 @@ import { replaceEscapes } from './escapes.js';
 import { compilePrintf } from './printf.js';
 import { walkReport } from './walk.js';
 import { formatSummaryText } from './summary-text.js';
+import { formatSummaryCsv, formatSummaryJson } from './summary-data.js';
 import { summarize } from '../../engine/report/summary.js';
 import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
@@ -68,20 +69,24 @@ function report(opts: ReportOptions, out: FdWriter): number {
   try {
     const h = src.header;
     const softwareTimestamps = (h.flags & DatFlags.OMIT_HWTS) !== 0;
+    const format = opts.format ?? 'text';
     const result = walkReport(src, {
       start: opts.start || 1,
       stop: opts.stop || h.packetCount,
       summary: opts.summary,
       program,
       softwareTimestamps,
+      percentiles: format !== 'text',
     }, out);
     if (opts.summary) {
-      out.write(formatSummaryText(summarize(result, {
+      const summary = summarize(result, {
         cycleTime: h.cycleTime,
         omitSync: (h.flags & DatFlags.OMIT_SYNC) !== 0,
         macMode: (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0,
         softwareTimestamps,
-      })));
+      });
+      out.write(format === 'json' ? formatSummaryJson(summary, [opts.inputFile])
+        : format === 'csv' ? formatSummaryCsv(summary) : formatSummaryText(summary));
     }
     return 0;
   } finally {

@@ -9,7 +9,7 @@
 // depend on the packet count.
 import type { DatSource } from '../../engine/dat/reader.js';
 import { DatFlags, SEND_RECORD_SIZE, RCV_RECORD_SIZE } from '../../engine/dat/layout.js';
-import { reportEngine, readMetricStats } from '../../engine/report/engine.js';
+import { reportEngine, readMetricStats, MetricValues } from '../../engine/report/engine.js';
 import type { WalkCounts } from '../../engine/report/summary.js';
 import { ReportOutOfBounds } from './errors.js';
 import { PrintfProgram, programError } from './printf.js';
@@ -22,6 +22,8 @@ export interface WalkOptions {
   program: PrintfProgram;
   /** Statistics from software timestamps (OMIT_HWTS files). */
   softwareTimestamps: boolean;
+  /** With summary: also the reported metrics' percentiles (holds every used packet's values). */
+  percentiles?: boolean;
 }
 
 export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): WalkCounts {
@@ -79,6 +81,8 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
   };
   if (!opts.summary || result.frameCount === 0) return result;
 
+  const values = opts.percentiles ? new MetricValues(w, result.frameCount) : undefined;
+  values?.start();
   for (const pass of [1, 2]) {
     for (let hi = lastWalked; hi >= start; ) {
       const lo = Math.max(start, hi - chunk + 1);
@@ -86,11 +90,16 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
       src.readSend(lo - 1, n, sendView);
       const rcvN = src.readRcv(lo - 1, n, rcvView);
       w.reverse(lo, n, rcvN, pass);
+      if (pass === 1) values?.take();
       hi = lo - 1;
     }
     if (pass === 1) w.finishMeans();
     else w.finishStddevs();
   }
-  result.metrics = readMetricStats(w);
+  const metrics = readMetricStats(w);
+  if (values) {
+    for (const [key, p] of Object.entries(values.percentiles())) metrics[key as keyof typeof metrics].percentiles = p;
+  }
+  result.metrics = metrics;
   return result;
 }
