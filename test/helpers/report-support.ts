@@ -2,7 +2,7 @@
 // independent .dat parser (plain DataView, deliberately not src/engine/dat) and the
 // software-timestamp statistics the OMIT_HWTS summary must show.
 import type { ReportOptions } from '../../src/verbs/report/request.js';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join, isAbsolute } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,12 @@ export function prepareArgv(c: ReportCase): { argv: string[] } | { skip: string 
     if (existsSync(abs) || !m || c.id.startsWith('missing')) continue;
     python ??= spawnSync('python3', ['--version']).status === 0;
     if (!python) return { skip: `python3 missing: cannot generate ${argv[i]}` };
-    genDir ??= mkdtempSync(join(tmpdir(), 'isochron-report-'));
+    if (!genDir) {
+      const dir = mkdtempSync(join(tmpdir(), 'isochron-report-'));
+      // Generated per test process; nothing of it is kept.
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      genDir = dir;
+    }
     const out = join(genDir, `${m[1]}.dat`);
     if (!existsSync(out)) {
       const r = spawnSync('python3', [join(sharedToolsDir, 'datfile.py'), 'synth', m[1], out]);
