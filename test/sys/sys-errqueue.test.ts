@@ -2,6 +2,7 @@
 // TX timestamp loop's read), against the real kernel: frames sent on a veth
 // in a namespace this test creates, their software TX timestamps read back
 // into the same object each time.
+import { rawFrame } from '../helpers/frames.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCM_TSTAMP_SCHED, SCM_TSTAMP_SND } from '../../src/sys/constants.js';
@@ -15,14 +16,7 @@ import { MAC_A, MAC_B, vethPair } from '../helpers/send-support.js';
 const ETYPE = 0xdead;
 const CLOCK_REALTIME = 0;
 
-function frame(seq: number): Buffer {
-  const f = Buffer.alloc(60);
-  Buffer.from(MAC_B.replaceAll(':', ''), 'hex').copy(f, 0);
-  Buffer.from(MAC_A.replaceAll(':', ''), 'hex').copy(f, 6);
-  f.writeUInt16BE(ETYPE, 12);
-  f.writeUInt32BE(seq, 14);
-  return f;
-}
+const frame = (seq: number): Buffer => rawFrame(MAC_B, MAC_A, ETYPE, seq);
 
 test('TX timestamps read into one ControlStamps: keys, types and times each time', async (t) => {
   const pair = await vethPair(t, { a: 'eqa', b: 'eqb' });

@@ -1,5 +1,6 @@
 // The socket layer against the real kernel, inside two namespaces this test
 // creates (veth pair) and always deletes. Traffic is a handful of frames.
+import { rawFrame } from '../helpers/frames.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -61,14 +62,7 @@ function warmUp(tx: DgramSocket, rx: DgramSocket, payload = (i: number) => frame
   throw new Error('RX software timestamps never appeared');
 }
 
-function frame(seq: number): Buffer {
-  const f = Buffer.alloc(60);
-  Buffer.from(MAC_B.replaceAll(':', ''), 'hex').copy(f, 0);
-  Buffer.from(MAC_A.replaceAll(':', ''), 'hex').copy(f, 6);
-  f.writeUInt16BE(ETYPE, 12);
-  f.writeUInt32BE(seq, 14);
-  return f;
-}
+const frame = (seq: number): Buffer => rawFrame(MAC_B, MAC_A, ETYPE, seq);
 
 test('the fixture made what it was asked for', async () => {
   const r = await execIn(pair.nsA, 'ip', ['-j', 'addr', 'show', 'isoa']);

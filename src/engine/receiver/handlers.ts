@@ -2,10 +2,9 @@
 // over the small interface the Receiver exposes to them. Everything else
 // gets "Unhandled GET/SET for MID X" (-EOPNOTSUPP) from the dispatcher.
 import { Errno } from '../../core/errors.js';
-import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, payloadSize, PortLinkState, type ReplyParts, type SysmonOffset } from '../mgmt/index.js';
+import { decodeValue, encodeValue, LOG_VERSION, logPayloadParts, Mid, MgmtOpError, payloadSize, PortLinkState, type GetResult, type OpsTable, type ReplyParts } from '../mgmt/index.js';
 import { MAX_LOG_BYTES, type RcvLog } from '../traffic/logs.js';
 import { RCV_RECORD_SIZE } from '../dat/layout.js';
-import { MgmtOpError, type GetResult, type OpsTable } from '../mgmt/index.js';
 import type { SyncSources } from '../syncmon/sources.js';
 
 /** What the ops answer from: the receiver's state, and its sync sources (ptp4l, sysmon). */

@@ -9,23 +9,20 @@
 //   timer (5 s after the last packet / SET PACKET_COUNT) ---> timerExpired
 import type { Socket } from 'node:net';
 import type { IsochronError } from '../../core/errors.js';
-import { MidErrorTable, type ManagementMessage } from '../mgmt/index.js';
+import { dispatchMessage, encodeResponseParts, Mid, MgmtOpError, MidErrorTable, type ManagementMessage, type OpsTable } from '../mgmt/index.js';
 import type { RecordRing } from '../../../workers/ring.js';
 import { CLOCK_TAI } from '../../sys/constants.js';
-import { clockGettime } from '../../sys/time.js';
+import { clockGettime, kernelTaiOffset } from '../../sys/time.js';
 import { RCV_DATA_TIMEOUT_MS, RcvSession, type RcvAction } from '../traffic/rcv-session.js';
 import type { RcvLog } from '../traffic/logs.js';
 import { MgmtConnection } from './connection.js';
 import { logAllocationError, logPayload, MAX_RCV_PACKET_COUNT, receiverOps } from './handlers.js';
-import { dispatchMessage, MgmtOpError, type OpsTable } from '../mgmt/index.js';
 import { RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 import type { Sysmon } from './sync-sources.js';
 import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
-import { kernelTaiOffset } from '../../sys/time.js';
 import { setReceiverUtcTaiOffset } from './utc.js';
 import { Errno } from '../../core/errors.js';
 import type { OutputStreams } from '../../core/output.js';
-import { encodeResponseParts, Mid } from '../mgmt/index.js';
 
 
 /** What the Receiver needs of the DataPlane (an interface so tests can drive it without threads). */

@@ -58,7 +58,7 @@ export class Connection implements Peer, SlotHolder {
     readonly socket: Socket,
     private readonly dispatcher: Dispatcher,
     private readonly log: DaemonLog,
-    private readonly opts: ConnectionOptions & { partialTimeoutMs: number; maxPendingWrite: number },
+    opts: ConnectionOptions & { partialTimeoutMs: number; maxPendingWrite: number },
   ) {
     this.name = peerName(socket);
     this.slot = new SlotTimers(this, { idleTimeoutMs: opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS, messageDeadlineMs: opts.partialTimeoutMs });
