@@ -16,6 +16,24 @@ export type ValueKind =
   | 'ip'
   | 'help';
 
+/**
+ * What the help teaches about an option beyond its C usage line: `isochron help
+ * VERB` and `VERB --help` print it after the C tool's lines, and the man pages
+ * and completions are generated from it. Plain text, no trailing period needed.
+ */
+export interface OptionDoc {
+  /** What the option does, in the field's terms (e.g. "Cycle time of the schedule"). */
+  readonly meaning: string;
+  /** The value used when the option is absent, with its unit (e.g. "1000000 ns"). */
+  readonly default?: string;
+  /** The unit of the value when it has one (e.g. "ns", "bytes", "frames"). */
+  readonly unit?: string;
+  /** When an optional-looking option is in fact required (e.g. "unless --omit-sync"). */
+  readonly requiredWhen?: string;
+  /** One example value or command-line fragment (e.g. "--cycle-time 1000000"). */
+  readonly example?: string;
+}
+
 export interface OptionSpec {
   readonly short: string;
   readonly long: string;
@@ -24,6 +42,8 @@ export interface OptionSpec {
   readonly optional: boolean;
   /** For ifname/filepath/string: the C buffer size limit (values must be shorter). */
   readonly limit?: number;
+  /** The option's help beyond the C usage line (every option gets one: issue 14). */
+  readonly doc?: OptionDoc;
 }
 
 /** Help text per type, as C's prog_usage() prints it. */
