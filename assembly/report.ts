@@ -110,6 +110,7 @@ let txSyncSum: f64 = 0;
 let rxSyncSum: f64 = 0;
 let pathDelaySum: f64 = 0;
 let walkEnded = false;
+let rowUsed = false; // the packet forward() prints is one the summary uses
 let outLen: u32 = 0;
 let errorCode: i32 = 0;
 
@@ -152,6 +153,9 @@ export const OP_END: i32 = 0;
 export const OP_LIT: i32 = 1; // offset, length (into LIT)
 export const OP_VAR: i32 = 2; // variable index, printf code char
 export const OP_ERR: i32 = 3; // error id reported to TS
+// Metric slot, offset and length (into LIT) of what to print instead when
+// the summary would skip the packet (--packets: src/verbs/report/packets.ts).
+export const OP_METRIC: i32 = 4;
 // Error ids for the per-packet "buffer not large enough" checks.
 export const ERR_BUF_LITERAL: i32 = 1000;
 export const ERR_BUF_SIGNED: i32 = 1001;
@@ -183,6 +187,18 @@ function runProgram(): bool {
       memory.copy(OUT + outLen, SCRATCH, len);
       outLen += len;
       p += 12;
+    } else if (op == OP_METRIC) {
+      // Unused packet: the op's literal (CSV empty, JSON null), not a number.
+      let from = LIT + load<u32>(p, 8);
+      let len = load<u32>(p, 12);
+      if (rowUsed) {
+        len = fmtI64(SCRATCH, load<i64>(VALUES + (<usize>load<u32>(p, 4) << 3)));
+        from = SCRATCH;
+      }
+      if (outLen - start + len >= PRINTF_BUF) return fail(start, ERR_BUF_SIGNED);
+      memory.copy(OUT + outLen, from, len);
+      outLen += len;
+      p += 16;
     } else if (op == OP_ERR) {
       return fail(start, load<i32>(p, 4));
     } else {
@@ -235,6 +251,12 @@ export function forward(seqStart: u32, from: u32, n: u32, rcvN: u32): i32 {
       missing = true;
     }
     if (doPrintf) {
+      // The packet's metrics as the summary computes them, for OP_METRIC.
+      rowUsed = !missing;
+      if (rowUsed) {
+        computeMetrics(VALUES, scheduled, wakeup, swMode ? swts : hwts, swts, schedTs,
+          swMode ? rxSwts : rxHwts, arrival, advanceTime, macMode);
+      }
       store<i64>(VARS + (V_S << 3), scheduled);
       store<i64>(VARS + (V_w << 3), wakeup);
       store<i64>(VARS + (V_T << 3), hwts);

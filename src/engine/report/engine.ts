@@ -138,3 +138,8 @@ export class MetricValues {
     return out;
   }
 }
+
+/** A metric row's slot number in the engine (its `slot` export, e.g. M_PATH_DELAY). */
+export function metricSlot(w: ReportWasm, slot: (typeof METRICS)[number]['slot']): number {
+  return constant(w, slot);
+}

@@ -44,3 +44,11 @@ export const ReportInternal = defineError('ISOCHRON_ERR_REPORT_INTERNAL', Errno.
 /** --format with a value other than text, json or csv (an argument error, C's parse-failure status). */
 export const ReportBadFormat = defineError('ISOCHRON_ERR_REPORT_BAD_FORMAT', Errno.EINVAL, (value: string) =>
   parseFailure(Errno.EINVAL, `Unknown --format ${JSON.stringify(value)}: expected text, json or csv`));
+
+/** --packets with a value other than csv or jsonl (an argument error, C's parse-failure status). */
+export const ReportBadPackets = defineError('ISOCHRON_ERR_REPORT_BAD_PACKETS', Errno.EINVAL, (value: string) =>
+  parseFailure(Errno.EINVAL, `Unknown --packets ${JSON.stringify(value)}: expected csv or jsonl`));
+
+/** --packets with an option whose output would be mixed with its rows (an argument error). */
+export const ReportPacketsConflict = defineError('ISOCHRON_ERR_REPORT_PACKETS_CONFLICT', Errno.EINVAL, (other: string) =>
+  parseFailure(Errno.EINVAL, `--packets cannot be combined with ${other}: run report once for each`));

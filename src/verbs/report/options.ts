@@ -4,8 +4,8 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
-import { SUMMARY_FORMATS, type ReportOptions, type SummaryFormat } from './request.js';
-import { ReportBadFormat } from './errors.js';
+import { SUMMARY_FORMATS, PACKET_FORMATS, type ReportOptions, type SummaryFormat, type PacketFormat } from './request.js';
+import { ReportBadFormat, ReportBadPackets, ReportPacketsConflict } from './errors.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -25,6 +25,14 @@ export const REPORT_SPEC: VerbSpec = {
     { short: '-a', long: '--printf-args', key: 'printfArgs', kind: 'string', optional: true, limit: PRINTF_ARGS_LIMIT },
     // Ours, after the C tool's options (docs/report.md).
     { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
+    {
+      short: '-P', long: '--packets', key: 'packets', kind: 'string', optional: true, limit: FORMAT_LIMIT,
+      doc: {
+        meaning: 'One row per packet instead of printf lines: seqid, its timestamps and each metric, in csv (with a header row) or jsonl (one JSON object a line); alone, not with --summary, --format or --printf-format/--printf-args',
+        unit: 'ns',
+        example: '--packets csv',
+      },
+    },
   ],
 };
 
@@ -36,6 +44,9 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
   const printfArgs = r.text('printfArgs', '');
   const format = r.text('format', '');
   if (format !== '' && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
+  const packets = r.text('packets', '');
+  if (packets !== '') checkPackets(packets, r.flag('summary') ? '--summary' : format !== '' ? '--format'
+    : printfFormat !== '' ? '--printf-format' : printfArgs !== '' ? '--printf-args' : undefined);
   return {
     inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
     // --format asks for the summary in that format, so it implies --summary.
@@ -47,5 +58,12 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(printfFormat === '' ? {} : { printfFormat }),
     ...(printfArgs === '' ? {} : { printfArgs }),
     ...(format === '' ? {} : { format: format as SummaryFormat }),
+    ...(packets === '' ? {} : { packets: packets as PacketFormat }),
   };
+}
+
+/** --packets: a known format, and alone (its rows would be mixed with the other output). */
+function checkPackets(value: string, other: string | undefined): void {
+  if (!(PACKET_FORMATS as readonly string[]).includes(value)) throw ReportBadPackets(value);
+  if (other !== undefined) throw ReportPacketsConflict(other);
 }

@@ -30,7 +30,7 @@ export const RUNTIME_BUFFER_ERRORS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** Letter -> variable index in the WASM VARS table (A B C H W S w T t s q a R r). */
-const VARIABLES = 'ABCHWSwTtsqaRr';
+export const VARIABLES = 'ABCHWSwTtsqaRr';
 const SEQID = VARIABLES.indexOf('q');
 // The C buffer holds 4095 characters; a write that would reach it fails.
 const PRINTF_BUF = 4095;

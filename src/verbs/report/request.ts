@@ -9,7 +9,12 @@ export interface ReportOptions {
   printfArgs?: string;
   /** --format: how the summary is printed; text is the C tool's (the default). */
   format?: SummaryFormat;
+  /** --packets: one row per packet with named columns instead of printf lines (packets.ts). */
+  packets?: PacketFormat;
 }
 
 export const SUMMARY_FORMATS = ['text', 'json', 'csv'] as const;
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+export const PACKET_FORMATS = ['csv', 'jsonl'] as const;
+export type PacketFormat = (typeof PACKET_FORMATS)[number];

@@ -17,6 +17,7 @@ import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
 import { errnoAfterPerror } from './perror.js';
+import { writePackets } from './packets.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -67,6 +68,10 @@ function report(opts: ReportOptions, out: FdWriter): number {
   const program = compilePrintf(fmt, Buffer.from(opts.printfArgs ?? '', 'utf8'));
   const src = openDat(opts.inputFile);
   try {
+    if (opts.packets) {
+      writePackets(src, opts.packets, opts.start, opts.stop, out);
+      return 0;
+    }
     const h = src.header;
     const softwareTimestamps = (h.flags & DatFlags.OMIT_HWTS) !== 0;
     const format = opts.format ?? 'text';

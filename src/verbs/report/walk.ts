@@ -24,6 +24,8 @@ export interface WalkOptions {
   softwareTimestamps: boolean;
   /** With summary: also the reported metrics' percentiles (holds every used packet's values). */
   percentiles?: boolean;
+  /** Written once the range is checked, before the first packet (--packets' CSV header). */
+  preamble?: string;
 }
 
 export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): WalkCounts {
@@ -32,6 +34,7 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
   const h = src.header;
   const { start, stop, program } = opts;
   if (start === 0 || start > src.sendCount || stop === 0 || stop > src.sendCount) throw ReportOutOfBounds();
+  if (opts.preamble) out.write(opts.preamble);
 
   const mac = (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0;
   w.setParams(h.advanceTime, h.baseTime, h.cycleTime, h.shiftTime, h.windowSize,
