@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DatWriter } from '../src/engine/dat/writer.js';
 import { DatFlags } from '../src/engine/dat/layout.js';
+import { benchPackets } from './report-packets.js';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 1_000_000);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
         console.log(`      rate ours/C: ${(c.wallMs / ours.wallMs).toFixed(2)}x`);
       }
     }
+    await benchPackets(file, cli, cBin, { timed, line });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
