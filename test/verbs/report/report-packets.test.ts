@@ -19,6 +19,9 @@ import { vectorsDir } from '../../helpers/paths.js';
 import { parseRaw, type RawFile } from '../../helpers/report-support.js';
 import { writeDatFile } from '../../../src/engine/dat/writer.js';
 import { DatFlags, type SendRecord, type RcvRecord } from '../../../src/engine/dat/layout.js';
+import { reportEngine } from '../../../src/engine/report/engine.js';
+import { OP_METRIC, packetColumns } from '../../../src/verbs/report/packets.js';
+import { REPORT_SPEC } from '../../../src/verbs/report/options.js';
 
 const OMIT_HWTS = 32;
 const TAPRIO_OR_TXTIME = 12;
@@ -230,4 +233,13 @@ test('--packets: a bad value and a combination with another output are argument 
   const empty = await runCli(['report', '-F', file, '-P', 'jsonl', '-f', '', '-a', '']);
   assert.equal(empty.status, 0, empty.stderr.toString());
   assert.equal(empty.stdout.toString().split('\n').length, 101);
+});
+
+test('--packets: its op code is the engine\'s, its columns are the documented ones, its option has a doc', () => {
+  const g = reportEngine().OP_METRIC;
+  assert.ok(g instanceof WebAssembly.Global, 'report.wasm exports OP_METRIC');
+  assert.equal(OP_METRIC, Number(g.value));
+  assert.deepEqual(packetColumns(false).slice(0, 9), ['seqid', ...TIMESTAMPS]);
+  const opt = REPORT_SPEC.options.find((o) => o.long === '--packets');
+  assert.ok(opt?.doc?.meaning, '--packets has an OptionDoc');
 });
