@@ -28,8 +28,7 @@ export const REPORT_SPEC: VerbSpec = {
     {
       short: '-P', long: '--packets', key: 'packets', kind: 'string', optional: true, limit: FORMAT_LIMIT,
       doc: {
-        meaning: 'One row per packet instead of printf lines: seqid, its timestamps and each metric, in csv (with a header row) or jsonl (one JSON object a line); alone, not with --summary, --format or --printf-format/--printf-args',
-        unit: 'ns',
+        meaning: 'One row per packet instead of printf lines: seqid, its timestamps and each metric in ns, as csv (with a header row) or jsonl (one JSON object a line); alone, not with --summary, --format or --printf-format/--printf-args',
         example: '--packets csv',
       },
     },
