@@ -6,6 +6,7 @@ import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import { SUMMARY_FORMATS, type ReportOptions, type SummaryFormat } from './request.js';
 import { ReportBadFormat } from './errors.js';
+import { RUNS_OPTIONS, buildRunsOptions } from './runs-options.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -17,7 +18,8 @@ export const REPORT_SPEC: VerbSpec = {
   usageName: 'isochron-report',
   options: [
     HELP_OPTION,
-    { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: true, limit: PATH_LIMIT },
+    // Repeatable (ours): several -F are merged (C keeps the last); one -F is C's.
+    { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: true, limit: PATH_LIMIT, repeatable: true },
     { short: '-m', long: '--summary', key: 'summary', kind: 'bool', optional: true },
     { short: '-s', long: '--start', key: 'start', kind: 'unsigned', optional: true },
     { short: '-S', long: '--stop', key: 'stop', kind: 'unsigned', optional: true },
@@ -25,6 +27,7 @@ export const REPORT_SPEC: VerbSpec = {
     { short: '-a', long: '--printf-args', key: 'printfArgs', kind: 'string', optional: true, limit: PRINTF_ARGS_LIMIT },
     // Ours, after the C tool's options (docs/report.md).
     { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
+    ...RUNS_OPTIONS,
   ],
 };
 
@@ -47,5 +50,6 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(printfFormat === '' ? {} : { printfFormat }),
     ...(printfArgs === '' ? {} : { printfArgs }),
     ...(format === '' ? {} : { format: format as SummaryFormat }),
+    ...buildRunsOptions(r, DEFAULT_REPORT_FILE),
   };
 }

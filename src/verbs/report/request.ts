@@ -1,5 +1,6 @@
 // What `isochron report` was asked to do. The CLI parses argv into this;
 // start/stop are already converted the way C strtoul() would (0 = default).
+import type { FailIfCondition } from './fail-if.js';
 export interface ReportOptions {
   inputFile: string;
   summary: boolean;
@@ -9,6 +10,12 @@ export interface ReportOptions {
   printfArgs?: string;
   /** --format: how the summary is printed; text is the C tool's (the default). */
   format?: SummaryFormat;
+  /** Ours: -F given more than once: every file in argv order, summarised as one (inputFile is the last, C's). */
+  inputFiles?: string[];
+  /** Ours: --compare A B (src/verbs/report/compare.ts). */
+  compare?: [string, string];
+  /** Ours: --fail-if gates (src/verbs/report/fail-if.ts). */
+  failIf?: FailIfCondition[];
 }
 
 export const SUMMARY_FORMATS = ['text', 'json', 'csv'] as const;

@@ -24,6 +24,8 @@ export interface WalkOptions {
   softwareTimestamps: boolean;
   /** With summary: also the reported metrics' percentiles (holds every used packet's values). */
   percentiles?: boolean;
+  /** With percentiles: hand the values over (WalkCounts.values) instead of their percentiles. */
+  keepValues?: boolean;
 }
 
 export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): WalkCounts {
@@ -97,7 +99,8 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
     else w.finishStddevs();
   }
   const metrics = readMetricStats(w);
-  if (values) {
+  if (values && opts.keepValues) result.values = values.raw();
+  else if (values) {
     for (const [key, p] of Object.entries(values.percentiles())) metrics[key as keyof typeof metrics].percentiles = p;
   }
   result.metrics = metrics;
