@@ -45,6 +45,17 @@ const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 
 const EXPRESSION = /^\s*([^<>=]*?)\s*(<=|>=|<|>)\s*(.*?)\s*$/;
 const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?\s*([a-z]*)$/;
 
+/**
+ * The decimal whole.fraction of `unit` written in ns, by moving the decimal
+ * point in the text: one rounding (Number's), so 3.96us is 3960 and a value
+ * copied from the JSON compares equal to it.
+ */
+function inNanoseconds(whole: string, fraction: string, unit: string): string {
+  const shift = Math.round(Math.log10(UNIT_NS[unit] ?? 1));
+  if (fraction.length <= shift) return whole + fraction + '0'.repeat(shift - fraction.length);
+  return `${whole}${fraction.slice(0, shift)}.${fraction.slice(shift)}`;
+}
+
 /** Whether a statistic of a subject is a time (takes a unit) rather than a count or percentage. */
 const isTime = (subject: string, stat: string): boolean => !(subject in COUNT_SUBJECTS) && stat !== 'count';
 
@@ -67,9 +78,7 @@ export function parseFailIf(text: string): FailIfCondition {
   if (unit !== '' && !isTime(subject, stat)) {
     throw ReportFailIfSyntax(text, `${subject}.${stat} is not a time: give a plain number, without a unit`);
   }
-  // Integer arithmetic as far as it goes, so that 0.1us is 100 ns exactly.
-  const scaled = (Number(whole + fraction) * (UNIT_NS[unit] ?? 1)) / 10 ** fraction.length;
-  return { text, subject, stat, op: op as FailIfOp, value: sign === '-' ? -scaled : scaled };
+  return { text, subject, stat, op: op as FailIfOp, value: Number(`${sign}${inNanoseconds(whole, fraction, unit)}`) };
 }
 
 /** A statistic's value in the run, or why it has none. */
