@@ -74,6 +74,8 @@ const PAIRS: [string, string][] = [
   ['dat/synth_basic_100.dat', 'dat/synth_txtime_deadline_30.dat'],
   // No usable packet in A: every metric value of A is missing.
   ['dat/synth_none_received_10.dat', 'dat/synth_basic_100.dat'],
+  // Hardware against software timestamps: compared, with a note.
+  ['dat/synth_basic_100.dat', 'dat/real_l2_64b_1ms_100.dat'],
 ];
 
 for (const [fa, fb] of PAIRS) {
@@ -111,6 +113,7 @@ for (const [fa, fb] of PAIRS) {
     assert.equal(text.status, 0);
     const lines = text.stdout.trimEnd().split('\n');
     assert.deepEqual(lines.slice(0, 2), [`A: ${fa}`, `B: ${fb}`]);
+    assert.equal(lines[2].startsWith('Note: A has hardware timestamps, B software timestamps'), c.a.timestamps !== c.b.timestamps, lines[2]);
     for (const l of lines) assert.ok(l.length <= 100, `too wide: ${l}`);
     const pd = c.metrics['path-delay'];
     if (pd?.mean.a != null && pd.mean.b != null) {

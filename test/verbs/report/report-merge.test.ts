@@ -152,6 +152,19 @@ test('merge: the text summary is the C layout with each extreme\'s file next to 
   for (const row of rows.slice(1)) assert.deepEqual(row.slice(-2), [json.metrics[row[0]].min_file, json.metrics[row[0]].max_file]);
 });
 
+test('merge: the synchronisation checks run on the union only when no file has OMIT_SYNC', async () => {
+  const unsync = 'dat/synth_negpath_unsync_30.dat'; // OMIT_SYNC clear, path delays of -5 s
+  const [alone, twice, mixed] = await Promise.all([
+    runCli(['report', '-F', unsync, '-m'], { cwd: vectorsDir }),
+    runCli(['report', '-F', unsync, '-F', unsync, '-m'], { cwd: vectorsDir }),
+    runCli(['report', '-F', unsync, '-F', 'dat/synth_basic_100.dat', '-m'], { cwd: vectorsDir }),
+  ]);
+  const warnings = (out: Buffer): string[] => out.toString().split('\n').filter((l) => /not synchronized/.test(l));
+  assert.equal(warnings(alone.stdout).length, 3);
+  assert.deepEqual(warnings(twice.stdout), warnings(alone.stdout));
+  assert.deepEqual(warnings(mixed.stdout), []);
+});
+
 test('one -F, with a --fail-if that does not hold, is the C tool\'s output byte for byte; several -F print each file\'s printf lines in order', async () => {
   const summaries = loadCases().filter((c) => c.exit_code === 0 && c.id.startsWith('summary__') && c.cwd === '.' &&
     existsSync(join(vectorsDir, c.argv[3])));
