@@ -10,10 +10,12 @@
 //   "Value expected after -i";
 // - each value is converted when met, so the first bad argument in argv
 //   order is the one reported; a repeated option is converted every time;
+// - ours: an option declared with an arity of n takes n values ("--opt=a b"
+//   or "--opt a b"), each an occurrence of its own;
 // - after the scan, mandatory options are checked in table order, unless
 //   --help was given.
 import type { OptionSpec, VerbSpec } from './spec.js';
-import { takesValue } from './spec.js';
+import { valueCount } from './spec.js';
 import { missingOption, missingValue, unknownOption } from './errors.js';
 import { convertValue, type Clock } from './values/index.js';
 
@@ -44,16 +46,18 @@ export function scanArgs(spec: VerbSpec, args: readonly string[], nowTai: Clock)
     const option = findOption(spec, name);
     if (!option) throw unknownOption(name);
     i++;
-    let text: string | undefined;
-    if (eq >= 0) {
-      text = arg.slice(eq + 1);
-    } else if (takesValue(option.kind)) {
+    const texts: (string | undefined)[] = [];
+    if (eq >= 0) texts.push(arg.slice(eq + 1));
+    while (texts.length < valueCount(option)) {
       if (i >= args.length) throw missingValue(name);
-      text = args[i++];
+      texts.push(args[i++]);
     }
-    convertValue(option, text, nowTai);
+    if (texts.length === 0) texts.push(undefined);
+    for (const text of texts) {
+      convertValue(option, text, nowTai);
+      occurrences.push({ spec: option, text });
+    }
     if (option.kind === 'help') helpRequested = true;
-    occurrences.push({ spec: option, text });
     seen.add(option);
   }
   if (!helpRequested) {

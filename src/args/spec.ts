@@ -44,6 +44,19 @@ export interface OptionSpec {
   readonly limit?: number;
   /** The option's help beyond the C usage line (every option gets one: issue 14). */
   readonly doc?: OptionDoc;
+  /**
+   * Ours, never on a C option whose repeats C overwrites unless the extension
+   * is documented: every occurrence is kept in argv order (ResolvedOptions.texts);
+   * text() still gives the last one, which is what C keeps.
+   */
+  readonly repeatable?: boolean;
+  /** Ours: values taken after the option (default 1), e.g. 2 for `--compare A.dat B.dat`. */
+  readonly arity?: number;
+}
+
+/** How many values follow one occurrence of `o` (0 for booleans and --help). */
+export function valueCount(o: OptionSpec): number {
+  return takesValue(o.kind) ? (o.arity ?? 1) : 0;
 }
 
 /** Help text per type, as C's prog_usage() prints it. */

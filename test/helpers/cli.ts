@@ -49,4 +49,5 @@ export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
 
 /** The usage lines of our own report options, listed after C's (docs/report.md). */
 export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n' +
-  '-P|--packets: String (optional)\n';
+  '-P|--packets: String (optional)\n' +
+  '-C|--compare: File path (optional)\n-G|--fail-if: String (optional)\n';

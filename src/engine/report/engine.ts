@@ -129,6 +129,13 @@ export class MetricValues {
     this.filled += n;
   }
 
+  /** The gathered values themselves, in the engine's pass-1 order (merged runs select over their union). */
+  raw(): Record<ReportedMetricKey, Float64Array> {
+    if (this.filled !== this.used) throw new Error(`report.wasm collected ${this.filled} of ${this.used} packets`);
+    this.w.setCollect(0);
+    return this.values;
+  }
+
   /** The percentiles of each reported metric (reorders the gathered values). */
   percentiles(): Record<ReportedMetricKey, Percentiles> {
     if (this.filled !== this.used) throw new Error(`report.wasm collected ${this.filled} of ${this.used} packets`);

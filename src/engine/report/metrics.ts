@@ -62,4 +62,7 @@ export interface MetricStats {
   seqidOfMax: number;
   /** Present for reported metrics when the walk was asked for percentiles. */
   percentiles?: Percentiles;
+  /** Merged runs only (several -F, src/engine/report/merge.ts): the file each extreme's seqid belongs to. */
+  fileOfMin?: string;
+  fileOfMax?: string;
 }

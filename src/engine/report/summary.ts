@@ -6,7 +6,7 @@
 // s64 nanosecond values stay bigint (exact beyond 2^53); everything else is
 // a number or a string. No functions: the result survives structuredClone.
 import { reportEngine } from './engine.js';
-import type { MetricKey, MetricStats } from './metrics.js';
+import type { MetricKey, MetricStats, ReportedMetricKey } from './metrics.js';
 
 const NSEC_PER_SEC = 1000000000n;
 const TWO_63 = 2 ** 63;
@@ -26,6 +26,8 @@ export interface WalkCounts {
   pathDelaySum: number;
   /** Present when the summary was asked and at least one packet was used. */
   metrics?: Record<MetricKey, MetricStats>;
+  /** With the walk's keepValues: every used packet's value of each reported metric (instead of percentiles). */
+  values?: Record<ReportedMetricKey, Float64Array>;
 }
 
 /** The file's header facts the summary depends on. */

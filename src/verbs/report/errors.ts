@@ -52,3 +52,34 @@ export const ReportBadPackets = defineError('ISOCHRON_ERR_REPORT_BAD_PACKETS', E
 /** --packets with an option whose output would be mixed with its rows (an argument error). */
 export const ReportPacketsConflict = defineError('ISOCHRON_ERR_REPORT_PACKETS_CONFLICT', Errno.EINVAL, (other: string) =>
   parseFailure(Errno.EINVAL, `--packets cannot be combined with ${other}: run report once for each`));
+// ---- Merged runs, --compare and --fail-if (ours; docs/report.md) ----
+
+/** The form a --fail-if expression must have, shown in each of its errors. */
+const FAIL_IF_FORM = "expected METRIC.STAT OP VALUE, e.g. --fail-if 'path-delay.p99 > 50us' " +
+  '(OP one of < <= > >=; VALUE a number with ns, us, ms or s, a plain number is ns)';
+
+/** A --fail-if expression that does not have the form METRIC.STAT OP VALUE. */
+export const ReportFailIfSyntax = defineError('ISOCHRON_ERR_REPORT_FAIL_IF_SYNTAX', Errno.EINVAL,
+  (expression: string, problem: string) =>
+    parseFailure(Errno.EINVAL, `Cannot read --fail-if ${JSON.stringify(expression)}: ${problem}`, FAIL_IF_FORM));
+
+/** A --fail-if naming a metric (the part before the dot) that report does not have. */
+export const ReportFailIfMetric = defineError('ISOCHRON_ERR_REPORT_FAIL_IF_METRIC', Errno.EINVAL,
+  (expression: string, metric: string, valid: string) =>
+    parseFailure(Errno.EINVAL, `Unknown metric ${JSON.stringify(metric)} in --fail-if ${JSON.stringify(expression)}: ` +
+      `expected one of ${valid}`));
+
+/** A --fail-if naming a statistic (the part after the dot) that its metric does not have. */
+export const ReportFailIfStat = defineError('ISOCHRON_ERR_REPORT_FAIL_IF_STAT', Errno.EINVAL,
+  (expression: string, stat: string, metric: string, valid: string) =>
+    parseFailure(Errno.EINVAL, `Unknown statistic ${JSON.stringify(stat)} of ${metric} in --fail-if ${JSON.stringify(expression)}: ` +
+      `expected one of ${valid}`));
+
+/** --compare with an option it cannot combine with (it names its own two files and prints its own table). */
+export const ReportCompareCombination = defineError('ISOCHRON_ERR_REPORT_COMPARE_COMBINATION', Errno.EINVAL,
+  (option: string) =>
+    parseFailure(Errno.EINVAL, `--compare cannot be combined with ${option}: it reads the two files it names and prints their comparison`));
+
+/** Several -F whose files cannot be summarised together (their metrics mean different things). */
+export const ReportMergeMismatch = defineError('ISOCHRON_ERR_REPORT_MERGE_MISMATCH', Errno.EINVAL,
+  (first: string, other: string, what: string) => `Cannot merge ${first} and ${other}: ${what}`);

@@ -6,6 +6,7 @@ import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import { SUMMARY_FORMATS, PACKET_FORMATS, type ReportOptions, type SummaryFormat, type PacketFormat } from './request.js';
 import { ReportBadFormat, ReportBadPackets, ReportPacketsConflict } from './errors.js';
+import { RUNS_OPTIONS, buildRunsOptions } from './runs-options.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -17,7 +18,8 @@ export const REPORT_SPEC: VerbSpec = {
   usageName: 'isochron-report',
   options: [
     HELP_OPTION,
-    { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: true, limit: PATH_LIMIT },
+    // Repeatable (ours): several -F are merged (C keeps the last); one -F is C's.
+    { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: true, limit: PATH_LIMIT, repeatable: true },
     { short: '-m', long: '--summary', key: 'summary', kind: 'bool', optional: true },
     { short: '-s', long: '--start', key: 'start', kind: 'unsigned', optional: true },
     { short: '-S', long: '--stop', key: 'stop', kind: 'unsigned', optional: true },
@@ -32,6 +34,7 @@ export const REPORT_SPEC: VerbSpec = {
         example: '--packets csv',
       },
     },
+    ...RUNS_OPTIONS,
   ],
 };
 
@@ -45,7 +48,9 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
   if (format !== '' && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
   const packets = r.text('packets', '');
   if (packets !== '') checkPackets(packets, r.flag('summary') ? '--summary' : format !== '' ? '--format'
-    : printfFormat !== '' ? '--printf-format' : printfArgs !== '' ? '--printf-args' : undefined);
+    : printfFormat !== '' ? '--printf-format' : printfArgs !== '' ? '--printf-args'
+      : r.texts('inputFile').length > 1 ? 'several -F' : r.texts('compare').length > 0 ? '--compare'
+        : r.texts('failIf').length > 0 ? '--fail-if' : undefined);
   return {
     inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
     // --format asks for the summary in that format, so it implies --summary.
@@ -58,6 +63,7 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(printfArgs === '' ? {} : { printfArgs }),
     ...(format === '' ? {} : { format: format as SummaryFormat }),
     ...(packets === '' ? {} : { packets: packets as PacketFormat }),
+    ...buildRunsOptions(r, DEFAULT_REPORT_FILE),
   };
 }
 

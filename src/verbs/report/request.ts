@@ -1,5 +1,6 @@
 // What `isochron report` was asked to do. The CLI parses argv into this;
 // start/stop are already converted the way C strtoul() would (0 = default).
+import type { FailIfCondition } from './fail-if.js';
 export interface ReportOptions {
   inputFile: string;
   summary: boolean;
@@ -11,6 +12,12 @@ export interface ReportOptions {
   format?: SummaryFormat;
   /** --packets: one row per packet with named columns instead of printf lines (packets.ts). */
   packets?: PacketFormat;
+  /** Ours: -F given more than once: every file in argv order, summarised as one (inputFile is the last, C's). */
+  inputFiles?: string[];
+  /** Ours: --compare A B (src/verbs/report/compare.ts). */
+  compare?: [string, string];
+  /** Ours: --fail-if gates (src/verbs/report/fail-if.ts). */
+  failIf?: FailIfCondition[];
 }
 
 export const SUMMARY_FORMATS = ['text', 'json', 'csv'] as const;

@@ -18,6 +18,8 @@ import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
 import { errnoAfterPerror } from './perror.js';
 import { writePackets } from './packets.js';
+import { reportRuns } from './runs.js';
+import { reportCompare } from './compare.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -32,7 +34,7 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   const err = new FdWriter(io.stderrFd, 1 << 12);
   let status = 0;
   try {
-    status = report(opts, out);
+    status = report(opts, out, err);
   } catch (e) {
     const error: IsochronError = isIsochronError(e) ? e : ReportInternal(e instanceof Error ? e.message : String(e));
     try {
@@ -63,9 +65,11 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   return status;
 }
 
-function report(opts: ReportOptions, out: FdWriter): number {
+function report(opts: ReportOptions, out: FdWriter, err: FdWriter): number {
   const fmt = replaceEscapes(Buffer.from(opts.printfFormat ?? '', 'utf8'));
   const program = compilePrintf(fmt, Buffer.from(opts.printfArgs ?? '', 'utf8'));
+  if (opts.compare) return reportCompare(opts, out);
+  if (opts.inputFiles || opts.failIf) return reportRuns(opts, program, out, err);
   const src = openDat(opts.inputFile);
   try {
     if (opts.packets) {

@@ -12,7 +12,17 @@ export const REPORT_SCHEMA = 'isochron-report/1';
 /** One metric's row: the statistics in output order (JSON keys, CSV columns). */
 const STAT_COLUMNS = ['unit', 'count', 'min', 'min_seqid', 'max', 'max_seqid', 'mean', 'stddev',
   ...PERCENTILE_RANKS.map((p) => p.key)] as const;
-type StatColumn = (typeof STAT_COLUMNS)[number];
+/** Merged runs (several -F) only: the file of each extreme, after the other columns. */
+const FILE_COLUMNS = ['min_file', 'max_file'] as const;
+type StatColumn = (typeof STAT_COLUMNS)[number] | (typeof FILE_COLUMNS)[number];
+
+/** The columns of these rows: the file columns when the rows have them. */
+function columnsOf(rows: readonly { cells: Record<StatColumn, string> }[]): readonly StatColumn[] {
+  return rows.some((r) => r.cells.min_file !== undefined) ? [...STAT_COLUMNS, ...FILE_COLUMNS] : STAT_COLUMNS;
+}
+
+/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /**
  * A JSON number for an s64 or a double. Integers are written with every
@@ -33,6 +43,8 @@ function statCells(ms: MetricStats, used: number): Record<StatColumn, string> {
     max: num(ms.max), max_seqid: String(ms.seqidOfMax), mean: num(ms.mean), stddev: num(ms.stddev),
   } as Record<StatColumn, string>;
   for (const { key } of PERCENTILE_RANKS) cells[key as PercentileKey] = num(p[key]);
+  if (ms.fileOfMin !== undefined) cells.min_file = JSON.stringify(ms.fileOfMin);
+  if (ms.fileOfMax !== undefined) cells.max_file = JSON.stringify(ms.fileOfMax);
   return cells;
 }
 
@@ -51,8 +63,10 @@ function metricRows(r: ReportSummary): { name: MetricName; cells: Record<StatCol
 export function formatSummaryJson(r: ReportSummary, files: readonly string[]): string {
   const p = r.packets;
   const st = r.statistics;
-  const metrics = metricRows(r).map(({ name, cells }) =>
-    `${JSON.stringify(name)}:{${STAT_COLUMNS.map((c) => `"${c}":${cells[c]}`).join(',')}}`);
+  const rows = metricRows(r);
+  const columns = columnsOf(rows);
+  const metrics = rows.map(({ name, cells }) =>
+    `${JSON.stringify(name)}:{${columns.map((c) => `"${c}":${cells[c]}`).join(',')}}`);
   const misses = st?.deadlineMisses ? `{"count":${st.deadlineMisses.count},"percent":${num(st.deadlineMisses.percent)}}` : 'null';
   return `{"schema":"${REPORT_SCHEMA}","files":${JSON.stringify(files)},"timestamps":"${r.timestamps}",` +
     `"packets":{"count":${p.count},"used":${st?.used ?? 0},"not_tx_timestamped":${p.notTxTimestamped},"not_received":${p.notReceived}},` +
@@ -61,7 +75,10 @@ export function formatSummaryJson(r: ReportSummary, files: readonly string[]): s
 
 /** `--format csv`: a header row, then one row per reported metric (none when no packet could be used). */
 export function formatSummaryCsv(r: ReportSummary): string {
-  const rows = metricRows(r).map(({ name, cells }) =>
-    [name, ...STAT_COLUMNS.map((c) => (c === 'unit' ? 'ns' : cells[c]))].join(','));
-  return [['metric', ...STAT_COLUMNS].join(','), ...rows].join('\n') + '\n';
+  const metrics = metricRows(r);
+  const columns = columnsOf(metrics);
+  const text = (c: StatColumn, cell: string): string =>
+    c === 'unit' ? 'ns' : c === 'min_file' || c === 'max_file' ? csvField(JSON.parse(cell) as string) : cell;
+  const rows = metrics.map(({ name, cells }) => [name, ...columns.map((c) => text(c, cells[c]))].join(','));
+  return [['metric', ...columns].join(','), ...rows].join('\n') + '\n';
 }

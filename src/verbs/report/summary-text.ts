@@ -52,9 +52,12 @@ const SW_LABELS: Labels = {
   meanPathDelay: 'mean SW path delay',
 };
 
+/** A merged run (several -F) names the file of each extreme's seqid: "seqid 7 (b.dat)". */
+const fileOf = (file: string | undefined): string => (file === undefined ? '' : ` (${file})`);
+
 function metricLine(name: string, ms: MetricStats): string {
   return `${name}: min ${ms.min} max ${ms.max} mean ${formatFixed(ms.mean)} stddev ${formatFixed(ms.stddev)}, ` +
-    `min at seqid ${ms.seqidOfMin}, max at seqid ${ms.seqidOfMax}\n`;
+    `min at seqid ${ms.seqidOfMin}${fileOf(ms.fileOfMin)}, max at seqid ${ms.seqidOfMax}${fileOf(ms.fileOfMax)}\n`;
 }
 
 function shareLine(head: string, tail: string, c: CycleShare): string {

@@ -26,6 +26,8 @@ export interface WalkOptions {
   percentiles?: boolean;
   /** Written once the range is checked, before the first packet (--packets' CSV header). */
   preamble?: string;
+  /** With percentiles: hand the values over (WalkCounts.values) instead of their percentiles. */
+  keepValues?: boolean;
 }
 
 export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): WalkCounts {
@@ -100,7 +102,8 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
     else w.finishStddevs();
   }
   const metrics = readMetricStats(w);
-  if (values) {
+  if (values && opts.keepValues) result.values = values.raw();
+  else if (values) {
     for (const [key, p] of Object.entries(values.percentiles())) metrics[key as keyof typeof metrics].percentiles = p;
   }
   result.metrics = metrics;
