@@ -16,6 +16,9 @@
 //   node dist/bench/sender-jitter.js            (as root; npm run build first)
 //   node dist/bench/sender-jitter.js --quick    (a tenth of the frames, 2 rounds: checks it works)
 //   node dist/bench/sender-jitter.js --table | --rounds   (one part only)
+//   node dist/bench/sender-jitter.js --progress   (ours only: ROUNDS rounds with the live
+//        status line drawn on a pseudo-terminal (util-linux script) alternating with the
+//        same sender piped (no line): the line must not change the send thread's timing)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { readDatFile } from '../src/engine/dat/reader.js';
 
 const QUICK = process.argv.includes('--quick');
-const PARTS = process.argv.includes('--table') ? ['table'] : process.argv.includes('--rounds') ? ['rounds'] : ['table', 'rounds'];
+const PARTS = process.argv.includes('--table') ? ['table'] : process.argv.includes('--rounds') ? ['rounds']
+  : process.argv.includes('--progress') ? ['progress'] : ['table', 'rounds'];
 const scale = (n: number): number => (QUICK ? Math.max(10, Math.round(n / 10)) : n);
 const CASES = [
   { name: '1 ms', cycle: 1_000_000n, frames: scale(10_000) },
@@ -94,8 +98,15 @@ async function waitListening(ns: string, port: number, ms: number): Promise<void
   throw new Error(`no receiver listening on port ${port} in ${ns} after ${ms} ms`);
 }
 
-/** One sender run against its receiver; latencies from the .dat the sender wrote. */
-async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, frames: number, port: number, dir: string): Promise<Summary> {
+/** A shell word, for the command line `script -c` runs. */
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * One sender run against its receiver; latencies from the .dat the sender
+ * wrote. `terminal`: the sender's stdout and stderr are a pseudo-terminal
+ * (so ours draws its status line), else pipes.
+ */
+async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, frames: number, port: number, dir: string, terminal = false): Promise<Summary> {
   const rcv = spawn('ip', ['netns', 'exec', nsB, ...isochron(kind, ['rcv', '-i', 'vxb', '--omit-hwts', '--stats-port', String(port), '--quiet'])], { stdio: ['ignore', 'ignore', 'pipe'] });
   let rcvErr = '';
   rcv.stderr.on('data', (b: Buffer) => (rcvErr += b.toString()));
@@ -103,9 +114,11 @@ async function run(kind: Kind, nsA: string, nsB: string, cycle: bigint, frames: 
     await waitListening(nsB, port, 10_000);
     const file = join(dir, `${kind.label}-${cycle}-${port}.dat`);
     const sec = `${cycle / 1_000_000_000n}.${(cycle % 1_000_000_000n).toString().padStart(9, '0')}`;
-    const r = spawnSync('ip', ['netns', 'exec', nsA, ...isochron(kind, ['send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts',
+    const send = isochron(kind, ['send', '-i', 'vxa', '--omit-sync', '--omit-remote-sync', '--omit-hwts',
       '--client', '10.199.0.2', '--stats-port', String(port), '--cycle-time', sec, '--num-frames', String(frames), '--frame-size', '64',
-      '--sched-fifo', '--sched-priority', '90', '--cpu-mask', String(1 << PIN_CPU), '--quiet', '--output-file', file])], { encoding: 'utf8', timeout: 120_000 });
+      '--sched-fifo', '--sched-priority', '90', '--cpu-mask', String(1 << PIN_CPU), '--quiet', '--output-file', file]);
+    const argv = terminal ? ['script', '-qfec', send.map(shellWord).join(' '), '/dev/null'] : send;
+    const r = spawnSync('ip', ['netns', 'exec', nsA, ...argv], { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${kind.label} send failed (${r.status ?? r.signal}): ${r.stderr}\nreceiver: ${rcvErr}`);
     return latencies(file, cycle);
   } finally {
@@ -202,6 +215,24 @@ async function parent(): Promise<void> {
       const worstRatio = Math.max(...mineRounds.map((r) => r.max)) / Math.max(1, Math.max(...theirRounds.map((r) => r.max)));
       console.log(`ours/C: median p99 ${p99Ratio.toFixed(2)} (target <= 1), worst ${worstRatio.toFixed(2)} (target <= 1.5)`);
     }
+  }
+  if (PARTS.includes('progress')) {
+    const k = ROUND_CASE;
+    console.log(`\n${ROUNDS} rounds at ${k.name} x ${k.frames} frames, ours, alternating the status line drawn on a pseudo-terminal and piped: p99 and worst wakeup (us)`);
+    const drawn: Summary[] = [];
+    const piped: Summary[] = [];
+    for (let i = 1; i <= ROUNDS; i++) {
+      for (const terminal of i % 2 === 1 ? [true, false] : [false, true]) {
+        const s = await run(ours, nsA, nsB, k.cycle, k.frames, port++, dir, terminal);
+        (terminal ? drawn : piped).push(s);
+        console.log(`round ${i} ${(terminal ? 'line' : 'piped').padEnd(6)} p99 ${(s.p99 / 1000).toFixed(1).padStart(9)}  worst ${(s.max / 1000).toFixed(1).padStart(9)}  missed ${s.missedCycles}`);
+      }
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    for (const [label, rs] of [['line', drawn], ['piped', piped]] as const) {
+      console.log(`${label.padEnd(6)} median p99 ${(median(rs.map((r) => r.p99)) / 1000).toFixed(1).padStart(9)}  worst of all rounds ${(Math.max(...rs.map((r) => r.max)) / 1000).toFixed(1).padStart(9)}`);
+    }
+    console.log(`line/piped: median p99 ${(median(drawn.map((r) => r.p99)) / Math.max(1, median(piped.map((r) => r.p99)))).toFixed(2)} (target <= 1 within the run-to-run noise)`);
   }
 }
 

@@ -3,7 +3,7 @@
 // and a property test that no argv makes the parser throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,8 @@ test('every verb prints its C usage for -h, even with mandatory options missing'
   }
   // C's options first (so its usage is a prefix of ours), then our own.
   assert.ok(renderUsage(VERB_SPECS.send).endsWith(`-M|--cpu-mask: Unsigned integer (optional)\n-Y|--omit-hwts: Boolean (optional)\n${SEND_EXTENSION_LINES}`));
-  assert.ok(renderUsage(VERB_SPECS.orchestrate).endsWith('-F|--input-file: File path\n'));
+  assert.ok(renderUsage(VERB_SPECS.orchestrate).endsWith(`-F|--input-file: File path\n${ORCHESTRATE_EXTENSION_LINES}`));
+  assert.ok(renderUsage(VERB_SPECS.rcv).endsWith(`-Y|--omit-hwts: Boolean (optional)\n${RCV_EXTENSION_LINES}`));
   assert.ok(renderUsage(VERB_SPECS.report).endsWith(`-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`));
   assert.ok(isVerbName('rcv') && !isVerbName('Rcv'));
 });
@@ -267,7 +268,7 @@ test('orchestrate: the input file is opened and mapped first, like C', () => {
     mkdirSync(join(dir, 'sub'));
     const ok = planCommandLine('isochron', ['orchestrate', '-F', ini], ctx);
     assert.equal(ok.kind, 'run');
-    assert.deepEqual(ok.kind === 'run' ? ok.options : null, { inputFile: ini });
+    assert.deepEqual(ok.kind === 'run' ? ok.options : null, { inputFile: ini, noProgress: false });
     const fail = (path: string) => exitOf(planCommandLine('isochron', ['orchestrate', '--input-file', path], ctx));
     assert.deepEqual(fail(join(dir, 'none.ini')), { stderr: 'open: No such file or directory\n', status: 234 });
     assert.deepEqual(fail(join(dir, 'sub')), { stderr: 'mmap: No such device\n', status: 234 });

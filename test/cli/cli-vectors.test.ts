@@ -18,7 +18,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { runCli, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { cliEntry, repoRoot, vectorsDir } from '../helpers/paths.js';
 import { createVethPair, execIn, type VethPair } from '../helpers/netns.js';
 
@@ -48,6 +48,8 @@ function expectedStderr(c: CliCase): string {
   if (C_VERSION_LINE.test(text)) return `${ourVersion}\n`;
   if (MASTER_SEND_RCV_USAGE.test(text) && !text.includes(OMIT_HWTS_LINE)) text += OMIT_HWTS_LINE;
   if (text.startsWith('isochron-send usage:\n')) text += SEND_EXTENSION_LINES;
+  if (text.startsWith('isochron-rcv usage:\n')) text += RCV_EXTENSION_LINES;
+  if (text.startsWith('isochron-orchestrate usage:\n')) text += ORCHESTRATE_EXTENSION_LINES;
   if (text.startsWith('isochron-report usage:\n')) text += REPORT_EXTENSION_LINES;
   return text;
 }

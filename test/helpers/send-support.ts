@@ -118,6 +118,7 @@ export function sendOptions(over: Partial<SendOptions> = {}): SendOptions {
     cpuMask: 0n,
     omitHwts: true,
     failFast: false,
+    noProgress: false,
     ...over,
   };
 }

@@ -67,6 +67,7 @@ export const SEND_SPEC: VerbSpec = {
     // Ours, not the C tool's: listed after its options so its usage text
     // stays a prefix of ours.
     opt('-Z', '--fail-fast', 'failFast', 'bool'),
+    { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
   ],
 };
 
@@ -97,6 +98,8 @@ export interface SendOptions {
   vid: bigint | null;
   client: IpAddress | null;
   quiet: boolean;
+  /** --no-progress: no status line on a terminal (src/engine/progress). */
+  noProgress: boolean;
   etype: bigint;
   omitSync: boolean;
   omitRemoteSync: boolean;
@@ -193,6 +196,7 @@ export function buildSendOptions(r: ResolvedOptions): SendOptions {
     vid: vid === -1n ? null : vid,
     client,
     quiet: r.flag('quiet'),
+    noProgress: r.flag('noProgress'),
     etype: r.integer('etype', BigInt(DEFAULT_ETHERTYPE)),
     omitSync,
     omitRemoteSync: r.flag('omitRemoteSync'),

@@ -35,6 +35,8 @@ export class RcvSession {
   private received = 0;
   private timedOut = false;
   private waitingForLog = false;
+  /** The highest seqid logged since the count was set (the status line's loss estimate). */
+  private highest = 0;
   /** Whether the data timer should be running (the loop mirrors this in its timer). */
   timerArmed = false;
 
@@ -44,6 +46,11 @@ export class RcvSession {
 
   get receivedCount(): number {
     return this.received;
+  }
+
+  /** Frames below the highest seqid logged that have not arrived (yet: a late one may still come). */
+  get missingBelowHighest(): number {
+    return Math.max(0, this.highest - this.received);
   }
 
   /** The records held now; what `isochron rcv` prints at exit unless --quiet. */
@@ -58,6 +65,7 @@ export class RcvSession {
   setPacketCount(count: number): void {
     this.log = new RcvLog(count);
     this.expected = count;
+    this.highest = 0;
     this.timerArmed = true;
   }
 
@@ -69,6 +77,7 @@ export class RcvSession {
     const rc = this.log.record(seqid, arrival, hw, sw, utcTaiOffset);
     if (rc !== LogRcv.Ok) return { kind: 'discarded', stdout: `Discarding seqid ${seqid}\n` };
     this.received++;
+    if (seqid > this.highest) this.highest = seqid;
     if (this.waitingForLog && this.complete) {
       this.waitingForLog = false;
       return { kind: 'logged', action: this.forward(null) };
@@ -100,6 +109,7 @@ export class RcvSession {
     this.waitingForLog = false;
     this.received = 0;
     this.expected = 0;
+    this.highest = 0;
   }
 
   private forward(stderr: string | null): RcvAction {

@@ -15,6 +15,7 @@ import { isConnectionLost } from './node-link.js';
 import { MAX_RECOVERIES, type Orchestration, type Pair } from './orchestration.js';
 import { SyncMonitor, type MonitoredNode } from './sync-monitor.js';
 import { collect, saveInterrupted, stop } from './collect.js';
+import { orchestratingLine, waitingForSyncLine, type PairProgress } from '../../engine/progress/lines.js';
 
 export function monitoredNodes(run: Orchestration): MonitoredNode[] {
   // C builds its syncmon list by inserting each pair's sender then
@@ -46,6 +47,8 @@ export function nodeLost(run: Orchestration, node: MonitoredNode, err: unknown, 
 export async function waitUntilSynced(run: Orchestration): Promise<void> {
   const mon = run.monitor!;
   const notice = new WaitNotice((t) => run.io.err(t), 'before starting the senders');
+  const since = performance.now();
+  run.progress.show(() => waitingForSyncLine('orchestrate', performance.now() - since, mon.waitingFor()));
   let toGo = mon.numChecks;
   for (;;) {
     if (run.aborted) return;
@@ -118,9 +121,28 @@ export async function allStopped(run: Orchestration, started: Pair[]): Promise<b
   return true;
 }
 
+/**
+ * Where each started pair's schedule is: frames due by now from its
+ * operational base time and cycle time (the daemons are not asked: C's
+ * management protocol has no sent counter, and a poll per refresh would load
+ * the nodes under test).
+ */
+export function scheduleProgress(started: readonly Pair[], nowTai: bigint): PairProgress[] {
+  return started.map((p) => {
+    const { cycleTime, numFrames } = p.plan.send;
+    const total = Number(numFrames);
+    const elapsed = nowTai - p.operBaseTime;
+    let due = elapsed < 0n || cycleTime <= 0n ? 0 : Number(elapsed / cycleTime) + 1;
+    if (total > 0) due = Math.min(due, total);
+    return { name: p.plan.name, due, total };
+  });
+}
+
 /** Polls until every started sender stopped; false when sync was lost. */
 export async function monitorTest(run: Orchestration, started: Pair[]): Promise<boolean> {
   const mon = run.monitor!;
+  const since = performance.now();
+  run.progress.show(() => orchestratingLine(performance.now() - since, scheduleProgress(started, run.nowTai())));
   let toGo = mon.numChecks;
   const periodMs = Math.max(run.minPollMs, Number(mon.monitorIntervalNs / 1_000_000n));
   while (!(await allStopped(run, started))) {
@@ -171,6 +193,7 @@ export async function attempt(run: Orchestration): Promise<void> {
   if (run.aborted) return;
   const started = await startSenders(run);
   const syncOk = await monitorTest(run, started);
+  run.progress.show(() => 'orchestrate: collecting the logs');
   const valid: Pair[] = [];
   for (const p of started) if (p.status === 'active' && (await validate(run, p))) valid.push(p);
   if (run.aborted) {

@@ -4,7 +4,7 @@
 // orchestrator itself is not built.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { VerbSpec } from '../../args/spec.js';
-import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
+import { HELP_OPTION, opt, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import { inputFileUnreadable } from '../../args/errors.js';
 
@@ -13,15 +13,19 @@ export const ORCHESTRATE_SPEC: VerbSpec = {
   options: [
     HELP_OPTION,
     { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: false, limit: PATH_LIMIT },
+    // Ours, after the C tool's option (docs/cli.md).
+    { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
   ],
 };
 
 export interface OrchestrateOptions {
   inputFile: string;
+  /** --no-progress: no status line on a terminal (src/engine/progress). */
+  noProgress: boolean;
 }
 
 export function buildOrchestrateOptions(r: ResolvedOptions): OrchestrateOptions {
-  return { inputFile: r.text('inputFile', '') };
+  return { inputFile: r.text('inputFile', ''), noProgress: r.flag('noProgress') };
 }
 
 // glibc strerror() texts for what open(2) can report on a path.

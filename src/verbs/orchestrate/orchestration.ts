@@ -4,6 +4,7 @@
 // connection mid-test is reconnected and its role reclaimed. The steps are
 // setup.ts (before the first attempt), attempt.ts (one test) and
 // collect.ts (logs, files, stopping); run.ts sequences them.
+import { StatusLine } from '../../engine/progress/status-line.js';
 import { clockTaiNs } from '../../args/values/clock.js';
 import { IsochronError, isIsochronError } from '../../core/errors.js';
 import { processStreams, type OutputStreams } from '../../core/output.js';
@@ -30,6 +31,8 @@ export interface OrchestrateDeps {
   kernelUtcTaiOffset?: () => number;
   /** Told of signals after the first (the CLI's handler), to skip waiting for receivers. */
   again?: SecondSignal;
+  /** The live status line (src/engine/progress); the CLI draws one on a terminal. */
+  progress?: StatusLine;
 }
 
 /** Set by a second SIGINT/SIGTERM; waiters are told once. */
@@ -103,9 +106,12 @@ export class Orchestration {
   /** A second signal while the receivers' logs are awaited after the first. */
   readonly again: SecondSignal;
   lastInvalid = new Map<Pair, { why: Invalid; detail: string }>();
+  /** Where the run's phase is shown (a disabled line off a terminal). */
+  readonly progress: StatusLine;
 
   constructor(plans: NodePlan[], deps: OrchestrateDeps) {
     this.io = deps.io ?? processStreams;
+    this.progress = deps.progress ?? new StatusLine(null);
     this.timeoutMs = deps.timeoutMs ?? 5000;
     this.maxAttempts = Math.max(1, deps.maxAttempts ?? 5);
     this.signal = deps.signal;

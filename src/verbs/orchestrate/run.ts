@@ -34,6 +34,7 @@ import { nodePlan, type NodePlan } from './node-config.js';
 import { Orchestration, SecondSignal, type OrchestrateDeps, type OrchestrateResult, type PairOutcome } from './orchestration.js';
 import { askReceivers, checkOutputFiles, configure, connect } from './setup.js';
 import { attempt } from './attempt.js';
+import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
 
 /** The file's node plans; prints C's "Using the kernel UTC-TAI offset" lines. Throws file errors. */
 export function planFromText(text: string, file: string, deps: OrchestrateDeps = {}): NodePlan[] {
@@ -60,6 +61,7 @@ export async function orchestratePlans(plans: NodePlan[], deps: OrchestrateDeps 
     await configure(run);
     while (run.live().length > 0 && !run.aborted) await attempt(run);
   } finally {
+    run.progress.show(() => null);
     await run.close();
   }
   if (run.aborted) run.io.err(`${OrchInterrupted().message}\n`);
@@ -98,7 +100,9 @@ export async function orchestrateFile(path: string, deps: OrchestrateDeps = {}):
 
 /** The CLI entry (src/cli/verbs.ts): exit status; SIGINT/SIGTERM stop the senders first. */
 export async function runOrchestrate(options: OrchestrateOptions, deps: OrchestrateDeps = {}): Promise<number> {
-  const io = deps.io ?? processStreams;
+  // Only the CLI's own streams can share a terminal with the status line.
+  const progress = deps.progress ?? new StatusLine(deps.io ? null : progressTerminal(options.noProgress));
+  const io = progress.wrap(deps.io ?? processStreams);
   const ac = new AbortController();
   const again = deps.again ?? new SecondSignal();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -108,13 +112,14 @@ export async function runOrchestrate(options: OrchestrateOptions, deps: Orchestr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const res = await orchestrateFile(options.inputFile, { ...deps, io, again, signal: deps.signal ?? ac.signal });
+    const res = await orchestrateFile(options.inputFile, { ...deps, io, again, progress, signal: deps.signal ?? ac.signal });
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     io.err(`${err.message}\n`);
     return err.exitStatus;
   } finally {
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

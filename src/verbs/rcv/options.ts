@@ -30,6 +30,8 @@ export const RCV_SPEC: VerbSpec = {
     opt('-U', '--unix-domain-socket', 'unixDomainSocket', 'filepath', UDS_LIMIT),
     opt('-R', '--num-readings', 'numReadings', 'long'),
     opt('-Y', '--omit-hwts', 'omitHwts', 'bool'),
+    // Ours, after the C tool's options (docs/cli.md).
+    { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
   ],
 };
 
@@ -38,6 +40,8 @@ export interface RcvOptions {
   /** null: not given (all-zero). */
   destinationMac: Buffer | null;
   quiet: boolean;
+  /** --no-progress: no status line on a terminal (src/engine/progress). */
+  noProgress: boolean;
   /** 0 or absent -> 0xdead. */
   etype: bigint;
   /** Address to listen on for the stats connection; null = any. */
@@ -80,6 +84,7 @@ export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
     interface: r.text('interface', ''),
     destinationMac: isZeroMac(dmac) ? null : dmac,
     quiet: r.flag('quiet'),
+    noProgress: r.flag('noProgress'),
     etype: orDefault(r.integer('etype', 0n), BigInt(DEFAULT_ETHERTYPE)),
     statsAddress: r.ip('statsAddress'),
     statsPort: orDefault(r.integer('statsPort', 0n), BigInt(DEFAULT_STATS_PORT)),

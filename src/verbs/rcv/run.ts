@@ -16,6 +16,9 @@ import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
 import { envMs } from '../../core/env.js';
 import type { ReceiveTaskConfig } from '../../../workers/contract.js';
+import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
+import { RateMeter } from '../../engine/progress/meters.js';
+import { receivingLine } from '../../engine/progress/lines.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
@@ -84,8 +87,20 @@ function rcvSummary(rcv: Receiver, status: number, reason: string): string {
   return formatRunSummary({ who: 'rcv', sent: null, txTimestamped: null, received: rcv.loggedTotal, file: null, status, reason });
 }
 
+/** The receiver's status line: what the current sender's test got so far. */
+function showReceiving(progress: StatusLine, rcv: Receiver): void {
+  if (!progress.enabled) return;
+  const rate = new RateMeter();
+  progress.show(() => {
+    const s = rcv.session;
+    return receivingLine({ received: s.receivedCount, expected: s.packetCount, rate: rate.sample(rcv.loggedTotal), lost: s.missingBelowHighest });
+  });
+}
+
 export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promise<number> {
-  const out = rt.out ?? processStreams;
+  // Only the CLI's own streams can share a terminal with the status line.
+  const progress = new StatusLine(rt.out ? null : progressTerminal(o.noProgress));
+  const out = progress.wrap(rt.out ?? processStreams);
   const signals = rt.stopSignal ? null : signalStop();
   const stopSignal = rt.stopSignal ?? (signals as { promise: Promise<unknown> }).promise;
   let plane: DataPlane | null = null;
@@ -163,6 +178,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     receiverStarted = true;
     dataReady();
     rt.onReady?.({ statsPort: server.port });
+    showReceiving(progress, rcv);
     const carrier = watchCarrier(o.interface, (line) => out.err(line));
     let stoppedBy: unknown;
     try {
@@ -170,6 +186,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     } finally {
       carrier.stop();
     }
+    progress.stop();
     rcv.shutdown();
     await plane.close();
     plane = null;
@@ -187,6 +204,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     if (receiver && plane === null && receiverStarted) out.err(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;
   } finally {
+    progress.stop();
     signals?.dispose();
     receiver?.shutdown();
     await server?.close();

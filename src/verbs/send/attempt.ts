@@ -25,6 +25,9 @@ import { ReceiverLink } from './receiver-link.js';
 import { SenderData, type SenderRun, type SenderRunResult } from '../../engine/sender/sender.js';
 import { SyncMonitor, type CheckResult, type SyncSettings } from './sync-monitor.js';
 import { WaitNotice } from '../../engine/syncmon/wait-notice.js';
+import type { StatusLine } from '../../engine/progress/status-line.js';
+import { RateMeter, SendMeter } from '../../engine/progress/meters.js';
+import { sendingLine, waitingForSyncLine } from '../../engine/progress/lines.js';
 
 /** Set by SIGINT/SIGTERM; sessions register how to stop what runs. */
 export class StopSignal {
@@ -92,6 +95,8 @@ export interface SessionContext {
   sync?: SyncSettings;
   /** Filled as the session goes, also when it throws: the end-of-run summary reads it. */
   tally?: SendTally;
+  /** The live status line (src/engine/progress); absent or disabled off a terminal. */
+  progress?: StatusLine;
 }
 
 /** What a session got to, for the end-of-run line (src/engine/traffic/run-summary.ts). */
@@ -154,11 +159,13 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
     const first = await monitor.check();
     if (first.lost) throw first.lost;
     if (link) await link.drainLog();
+    ctx.progress?.show(waitingLine(monitor, plan.omitSync));
     await waitUntilSynced(monitor, first, ctx.signal, io);
     if (link) await link.prepare(plan.data.kind === 'l2', plan.numFrames);
 
     await threadsUp;
-    const run = data.start({ pools: ctx.pools, io, utcTaiOffset: ctx.utcTaiOffset, onSent: ctx.onSent });
+    const onSent = watchSending(ctx, data.schedule.advanceTime);
+    const run = data.start({ pools: ctx.pools, io, utcTaiOffset: ctx.utcTaiOffset, onSent });
     const { log } = run;
     const offSignal = ctx.signal.on(() => run.stop());
     let verdict: MonitorVerdict;
@@ -169,6 +176,7 @@ export async function runSession(ctx: SessionContext): Promise<SessionOutcome> {
       run.stop();
       result = await run.finished;
       offSignal();
+      ctx.progress?.show(() => null);
     }
     const errors = reportLoops(result, log, plan, io, run.faultNotes);
     tally.sent = result.sent;
@@ -252,6 +260,32 @@ async function collectReceiverLog(link: ReceiverLink, signal: StopSignal, io: Ou
   } finally {
     again.dispose();
   }
+}
+
+/**
+ * The sent-packet observer of a run: the caller's (the benchmark's) and, on
+ * a terminal, the status line's meter, which it starts showing.
+ */
+function watchSending(ctx: SessionContext, advanceTime: bigint): SentObserver | undefined {
+  const progress = ctx.progress;
+  if (!progress?.enabled) return ctx.onSent;
+  const meter = new SendMeter(advanceTime);
+  const rate = new RateMeter();
+  const total = ctx.plan.numFrames;
+  progress.show(() =>
+    sendingLine('send', { sent: meter.sent, total, rate: rate.sample(meter.sent), missedDeadlines: meter.missedDeadlines, worstWakeupLatency: meter.worstWakeupLatency }),
+  );
+  const theirs = ctx.onSent;
+  return (seqid, scheduled, wakeup) => {
+    meter.observe(scheduled, wakeup);
+    theirs?.(seqid, scheduled, wakeup);
+  };
+}
+
+/** The status line while the monitor holds the test back. */
+function waitingLine(monitor: SyncMonitor, omitSync: boolean): () => string {
+  const since = performance.now();
+  return () => waitingForSyncLine('send', performance.now() - since, monitor.waitingFor(), omitSync ? 'the link' : 'sync');
 }
 
 async function waitUntilSynced(monitor: SyncMonitor, first: CheckResult, signal: StopSignal, io: OutputStreams): Promise<void> {

@@ -19,6 +19,7 @@ import { planSend, type SendPlan } from '../../engine/sender/plan.js';
 import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './attempt.js';
 import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
+import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
 
 export interface RunSendDeps {
   io?: OutputStreams;
@@ -31,6 +32,11 @@ export interface RunSendDeps {
   sync?: SendSyncOptions;
   /** Filled by the sessions for the end-of-run line (runSend makes its own). */
   tally?: SendTally;
+  /**
+   * The live status line; runSend draws one on stderr when it prints to the
+   * process streams, stderr is a terminal and --no-progress is absent.
+   */
+  progress?: StatusLine;
 }
 
 /** The sync options SendPlan does not carry (--domain-number, --transport-specific, --unix-domain-socket, --num-readings). */
@@ -94,7 +100,11 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
     }
     const sync = { local, threshold: plan.syncThreshold ?? 0n, omitRemoteSync: plan.omitRemoteSync };
     for (;;) {
-      const outcome = await runSession({ plan, io, pools, signal, utcTaiOffset, sync, ...deps.session, ...(deps.tally ? { tally: deps.tally } : {}) });
+      const outcome = await runSession({
+        plan, io, pools, signal, utcTaiOffset, sync, ...deps.session,
+        ...(deps.tally ? { tally: deps.tally } : {}),
+        ...(deps.progress ? { progress: deps.progress } : {}),
+      });
       if (outcome.kind === 'done') return outcome;
     }
   } finally {
@@ -114,7 +124,9 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
  * useful exits non-zero (see endOfSend).
  */
 export async function runSend(options: SendOptions, deps: RunSendDeps = { handleSignals: true }): Promise<number> {
-  const io = deps.io ?? processStreams;
+  // Only the CLI's own streams can share a terminal with the status line.
+  const progress = deps.progress ?? new StatusLine(deps.io ? null : progressTerminal(options.noProgress));
+  const io = progress.wrap(deps.io ?? processStreams);
   const signal = deps.signal ?? new StopSignal();
   const tally = deps.tally ?? emptyTally();
   let status = 0;
@@ -122,7 +134,7 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
   try {
     const plan = planSend(options);
     checkOutputFile(plan);
-    const res = await sendWithPlan(plan, { sync: sendSyncOptions(options), ...deps, io, signal, tally });
+    const res = await sendWithPlan(plan, { sync: sendSyncOptions(options), ...deps, io, signal, tally, progress });
     status = res.status;
     error = res.error;
   } catch (err) {
@@ -130,6 +142,8 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
     io.err(`${err.message}\n`);
     status = err.exitStatus;
     error = err;
+  } finally {
+    progress.stop();
   }
   if (!tally.opened) return status;
   const end = endOfSend(tally, status, error, signal.stopped ? (signal.reason ?? 'a stop request') : null);

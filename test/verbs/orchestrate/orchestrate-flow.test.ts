@@ -239,12 +239,12 @@ test('runOrchestrate: a file error is printed with its code and exit status; an 
   const dir = tmpDir(t);
   const err: string[] = [];
   const io = { out: () => undefined, err: (s: string) => void err.push(s) };
-  const missing = await runOrchestrate({ inputFile: join(dir, 'nope.ini') }, { io });
+  const missing = await runOrchestrate({ inputFile: join(dir, 'nope.ini'), noProgress: false }, { io });
   assert.equal(missing, 251);
   assert.match(err.join(''), /cannot read orchestration file/);
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(dir, 'bad.ini'), '[a]\nfoo = 1\n');
-  assert.equal(await runOrchestrate({ inputFile: join(dir, 'bad.ini') }, { io }), 234);
+  assert.equal(await runOrchestrate({ inputFile: join(dir, 'bad.ini'), noProgress: false }, { io }), 234);
   assert.match(err.join(''), /bad\.ini:2: unknown key "foo"/);
 });
 
