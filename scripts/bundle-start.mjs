@@ -1,21 +1,25 @@
 // Bundles the command's start-up path (dist/src/cli/start.js: the report
-// verb and the argument grammar) into dist/src/bundle/, which bin/isochron.js
-// loads when present. Runs after tsc, on its output.
+// verb and the argument grammar) into one CommonJS file,
+// dist/src/bundle/start.cjs, which bin/isochron.js loads when present. Runs
+// after tsc, on its output.
 //
 // Why: `report` is called in loops by scripts, and most of its start-up was
-// Node resolving and loading ~50 ES modules one by one (bench/report-startup.ts).
-// What stays outside the bundle, loaded at run time as before:
-// - main.ts (every other verb, usage, errors): start.ts imports it on demand;
+// Node resolving and loading ~50 ES modules one by one, plus the ES module
+// loader itself and the stream modules its facade of node:fs pulls in
+// (bench/report-startup.ts). Required from a CommonJS bin, this file loads
+// no more of Node than `node -e 0` does.
+// What stays outside, loaded at run time as before:
+// - main.ts (every other verb, usage, errors), which start.ts imports on
+//   demand: it keeps its own ES modules under dist/src/;
 // - every npm package but sade (and its mri), which the grammar runs on each
-//   call: the others (koffi, piscina, anything a report option loads on
-//   demand) keep their own files and are loaded only where they were;
-// - code imported dynamically goes to its own chunk (splitting), so a
-//   report path that needs it still loads it lazily.
-// The bundle sits at the same depth under dist/ as the modules it replaces
-// (dist/src/<dir>/), so their import.meta.url-relative paths (dist/wasm/,
-// package.json) still resolve.
+//   call: the others (koffi, piscina, anything a report option needs) are
+//   loaded only where and when they were.
+// The file sits at the same depth under dist/ as the modules it replaces
+// (dist/src/<dir>/), and import.meta.url is its own URL, so their
+// URL-relative paths (dist/wasm/, package.json, koffi via createRequire)
+// still resolve.
 import { rmSync } from 'node:fs';
-import { join, dirname, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -23,16 +27,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = join(root, 'dist', 'src', 'cli');
 const outDir = join(root, 'dist', 'src', 'bundle');
 const BUNDLED_PACKAGES = new Set(['sade', 'mri']);
+const MODULE_URL = '__isochron_module_url';
 
 /** Leaves main.js and npm packages (but sade and mri) as run-time imports. */
 const keepOutside = {
   name: 'keep-outside',
   setup(b) {
-    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) => {
-      if (args.importer !== join(cliDir, 'start.js')) return undefined;
-      const target = join(cliDir, 'main.js');
-      return { path: `./${relative(outDir, dirname(target))}/main.js`, external: true };
-    });
+    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+      args.importer === join(cliDir, 'start.js') ? { path: '../cli/main.js', external: true } : undefined);
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
       return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
@@ -42,14 +44,14 @@ const keepOutside = {
 
 rmSync(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: { start: join(cliDir, 'start.js') },
-  outdir: outDir,
+  entryPoints: [join(cliDir, 'start.js')],
+  outfile: join(outDir, 'start.cjs'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunk-[hash]',
+  define: { 'import.meta.url': MODULE_URL },
+  banner: { js: `const ${MODULE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   plugins: [keepOutside],
   logLevel: 'warning',
 });
