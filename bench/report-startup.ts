@@ -8,6 +8,8 @@
 //   isochron-report -m -F small.dat             (the argv[0] dispatch, via a symlink)
 // and prints the median and p90 wall time of each and their ratio to the floor.
 // The target is a median ratio of at most 1.3. Rounds: BENCH_ROUNDS (default 40).
+// BENCH_BASELINE_CLI=/other/checkout/bin/isochron.js adds that build's
+// `report -m` to the same rounds (a before/after on the same load).
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
       { label: 'isochron report -m', file: process.execPath, args: [cli, 'report', '-m', '-F', file], samples: [] },
       { label: 'isochron-report -m', file: process.execPath, args: [reportLink, '-m', '-F', file], samples: [] },
     ];
+    const baseline = process.env.BENCH_BASELINE_CLI;
+    if (baseline) commands.push({ label: 'baseline report -m', file: process.execPath, args: [baseline, 'report', '-m', '-F', file], samples: [] });
     // One warm-up round (page cache, first-time disk reads), not counted.
     for (const c of commands) await timeOnce(c.file, c.args);
     for (let round = 0; round < ROUNDS; round++) {
