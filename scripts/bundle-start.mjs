@@ -53,5 +53,7 @@ await build({
   define: { 'import.meta.url': MODULE_URL },
   banner: { js: `const ${MODULE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   plugins: [keepOutside],
+  // Mapped back through tsc's maps to src/*.ts: stack traces and c8 coverage name the sources.
+  sourcemap: true,
   logLevel: 'warning',
 });
