@@ -51,7 +51,8 @@ await build({
   platform: 'node',
   target: 'node20',
   define: { 'import.meta.url': MODULE_URL },
-  banner: { js: `const ${MODULE_URL} = require('node:url').pathToFileURL(__filename).href;` },
+  // "use strict" first: the banner would otherwise push esbuild's directive off the top.
+  banner: { js: `'use strict';\nconst ${MODULE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   plugins: [keepOutside],
   // Mapped back through tsc's maps to src/*.ts: stack traces and c8 coverage name the sources.
   sourcemap: true,

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,6 +59,8 @@ function smallDat(dir: string): string {
 
 test('the build bundles the start-up path', () => {
   assert.ok(existsSync(bundle), `${bundle} is missing: npm run build makes it (scripts/bundle-start.mjs)`);
+  // Strict mode for the whole file, as the ES modules it replaces are.
+  assert.match(readFileSync(bundle, 'utf8'), /^'use strict';\n/);
 });
 
 test('the bundle answers every kind of command line as the compiled modules do', (t) => {
