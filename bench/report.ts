@@ -11,39 +11,12 @@ import { openSync, closeSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DatWriter } from '../src/engine/dat/writer.js';
-import { DatFlags } from '../src/engine/dat/layout.js';
 import { benchPackets } from './report-packets.js';
+import { generateDat } from './dat-gen.js';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 1_000_000);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repoRoot, 'bin', 'isochron.js');
-
-function generate(path: string): void {
-  let x = 12345;
-  const rnd = (lo: number, hi: number): bigint => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return BigInt(lo + (x % (hi - lo + 1)));
-  };
-  const base = 1_795_674_900_000_000_000n;
-  const cycle = 1_000_000n;
-  const w = DatWriter.create(path, {
-    packetCount: PACKETS, frameSize: 64, flags: DatFlags.OMIT_SYNC | DatFlags.DO_TS,
-    baseTime: base, advanceTime: 25_000n, shiftTime: 0n, cycleTime: cycle, windowSize: 0n,
-  }, { sendSlots: PACKETS, rcvSlots: PACKETS });
-  for (let i = 1; i <= PACKETS; i++) {
-    const scheduled = base + BigInt(i - 1) * cycle;
-    const wakeup = scheduled - 25_000n + rnd(2_000, 30_000);
-    const schedTs = wakeup + rnd(3_000, 12_000);
-    const swts = schedTs + rnd(1_000, 6_000);
-    const hwts = swts + rnd(500, 3_000);
-    w.putSend({ seqid: i, scheduled, wakeup, hwts, swts, schedTs });
-    if (i % 1000 === 0) continue;
-    const rxHw = hwts + rnd(1_500, 4_000);
-    w.putRcv({ seqid: i, arrival: rxHw + rnd(10_000, 40_000), hwts: rxHw, swts: rxHw + rnd(2_000, 9_000) });
-  }
-  w.close();
-}
 
 interface Run {
   wallMs: number;
@@ -82,7 +55,7 @@ async function main(): Promise<void> {
   try {
     const file = join(dir, 'bench.dat');
     const g0 = process.hrtime.bigint();
-    generate(file);
+    generateDat(file, PACKETS);
     console.log(`generated ${PACKETS} packets with DatWriter in ${(Number(process.hrtime.bigint() - g0) / 1e6).toFixed(0)} ms`);
     const summary = ['report', '-F', file, '--summary'];
     const printf = ['report', '-F', file, '--printf-format', '%u %T %T\\n', '--printf-args', 'qSR'];

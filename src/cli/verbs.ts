@@ -12,7 +12,7 @@ import {
   checkInputFile,
   type OrchestrateOptions,
 } from '../verbs/orchestrate/options.js';
-import { REPORT_SPEC, buildReportOptions } from '../verbs/report/options.js';
+import { REPORT_VERB } from './report-verb.js';
 import type { ReportOptions } from '../verbs/report/request.js';
 
 export interface Verb<O> extends VerbGrammar<O> {
@@ -66,15 +66,7 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
       return runRcv(options);
     },
   },
-  report: {
-    spec: REPORT_SPEC,
-    build: buildReportOptions,
-    run: async (options) => {
-      // Loaded on demand so that other verbs do not load the report code.
-      const { runReport } = await import('../verbs/report/run.js');
-      return runReport(options);
-    },
-  },
+  report: REPORT_VERB,
 };
 
 /** Each verb's option table (what `--help` prints), from VERBS. */

@@ -11,7 +11,6 @@
 // blocks, everything else we know (tmpfs, xfs, btrfs, overlay on those)
 // takes any non-negative off_t.
 import { fstatSync, readFileSync, statfsSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { E } from '../../core/errors.js';
 
 const OFF_T_MAX = (1n << 63n) - 1n;
@@ -52,10 +51,19 @@ function blockDeviceSize(rdev: bigint): bigint {
   }
 }
 
+/**
+ * isatty(3). node:tty is loaded here, for character devices only: importing
+ * it loads node:net and the streams (some 30 modules), which every `report`
+ * start-up would pay for a question only a terminal or /dev/null raises.
+ */
+function isTerminal(fd: number): boolean {
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
 /** Looks at an open descriptor the way lseek would treat it. */
 export function seekableOf(fd: number): Seekable {
   const st = fstatSync(fd, { bigint: true });
-  if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd))) {
+  if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isTerminal(fd))) {
     return { refuses: E.ESPIPE, maxOffset: 0n, end: 0n };
   }
   if (st.isBlockDevice()) {
