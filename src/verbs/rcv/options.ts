@@ -30,6 +30,9 @@ export const RCV_SPEC: VerbSpec = {
     opt('-U', '--unix-domain-socket', 'unixDomainSocket', 'filepath', UDS_LIMIT),
     opt('-R', '--num-readings', 'numReadings', 'long'),
     opt('-Y', '--omit-hwts', 'omitHwts', 'bool'),
+    // Ours, after C's options (issue 13).
+    { ...opt('-m', '--metrics-port', 'metricsPort', 'long'), doc: { meaning: 'Serve Prometheus/OpenMetrics metrics over HTTP at /metrics on this TCP port (docs/metrics.md)', default: 'off (no endpoint)', example: '--metrics-port 9465' } },
+    { ...opt('-M', '--metrics-address', 'metricsAddress', 'ip'), doc: { meaning: 'Address the metrics endpoint listens on; ADDRESS%DEVICE binds it to a device, as --stats-address', default: 'any address (:: dual stack, 0.0.0.0 without IPv6)', requiredWhen: 'only with --metrics-port', example: '--metrics-address 192.0.2.1%eth0' } },
   ],
 };
 
@@ -65,6 +68,10 @@ export interface RcvOptions {
   /** 0 or absent -> 5. */
   numReadings: bigint;
   omitHwts: boolean;
+  /** 0 or absent: no metrics endpoint. */
+  metricsPort: bigint;
+  /** null: any address (with a metrics port). */
+  metricsAddress: IpAddress | null;
 }
 
 export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
@@ -95,5 +102,7 @@ export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
     unixDomainSocket: r.text('unixDomainSocket', '') || DEFAULT_UDS,
     numReadings: orDefault(r.integer('numReadings', 0n), BigInt(DEFAULT_NUM_READINGS)),
     omitHwts: r.flag('omitHwts'),
+    metricsPort: r.integer('metricsPort', 0n),
+    metricsAddress: r.ip('metricsAddress'),
   };
 }
