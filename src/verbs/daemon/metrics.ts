@@ -3,7 +3,12 @@
 // observers the role's runs and sync monitors report to.
 import type { SendRunObserver } from '../../engine/sender/observer.js';
 import type { SyncObserver } from '../../engine/syncmon/index.js';
-import type { SenderRole } from './role.js';
+
+/** What the status needs of the sender role (role.ts SenderRole; structural, so this module imports nothing of it). */
+export interface RoleView {
+  readonly params: { readonly ifname: string };
+  readonly session: { readonly state: 'running' | 'finished' | 'failed' } | null;
+}
 
 /** The metrics registry as the daemon uses it (src/engine/metrics/registry.ts NodeMetrics). */
 export interface DaemonMetrics {
@@ -12,7 +17,7 @@ export interface DaemonMetrics {
 }
 
 /** The role's interface and test state (0 idle, 1 running, 2 failed; no role: idle). */
-export function daemonStatus(role: SenderRole | null): { interface: string; testState: number } {
+export function daemonStatus(role: RoleView | null): { interface: string; testState: number } {
   const state = role?.session?.state;
   return { interface: role?.params.ifname ?? '', testState: state === 'running' ? 1 : state === 'failed' ? 2 : 0 };
 }
