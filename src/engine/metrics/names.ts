@@ -60,7 +60,7 @@ export const EXPORTED_METRICS: readonly ExportedMetric[] = [
     name: DEADLINE_MISSES,
     type: 'counter',
     roles: ['sender'],
-    help: 'Late transmissions (--taprio/--txtime/--deadline) and frames etf/taprio dropped for their txtime.',
+    help: "Frames TX-timestamped after their scheduled time (report's TX deadline misses); with --taprio/--txtime, late transmissions and txtime drops.",
   },
   {
     name: LATENCY,

@@ -88,10 +88,12 @@ export class NodeMetrics {
     const toTx = latency('wakeup-to-tx-timestamp');
     let advance = 0n;
     let omitHwts = false;
+    let macMode = false;
     return {
       runStarted(run) {
         advance = run.advanceTime;
         omitHwts = run.omitHwts;
+        macMode = run.macMode;
       },
       packetSent(scheduled, wakeupNs) {
         sent.inc();
@@ -101,9 +103,13 @@ export class NodeMetrics {
         sender.observe(seconds(p.swts - p.wakeup));
         driver.observe(seconds(p.swts - p.schedTs));
         // T: the hardware TX timestamp, or the software one without hardware timestamping (as `report`).
-        toTx.observe(seconds((omitHwts ? p.swts : p.hwts) - p.wakeup));
+        const tx = omitHwts ? p.swts : p.hwts;
+        toTx.observe(seconds(tx - p.wakeup));
+        // `report`'s "TX deadline misses": sent after its scheduled time (not counted with taprio/txtime).
+        if (!macMode && tx > p.scheduled) misses.inc();
       },
       deadlineMissed() {
+        // Only reported with taprio/txtime, where T > S is the MAC latency, not a miss.
         misses.inc();
       },
       runEnded(r) {

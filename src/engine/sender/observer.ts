@@ -13,13 +13,17 @@ export interface TimestampedPacket {
 }
 
 export interface SendRunObserver {
-  /** The run's schedule is fixed: wakeup latency is measured from scheduled - advanceTime (ns). */
-  runStarted(run: { advanceTime: bigint; omitHwts: boolean }): void;
+  /**
+   * The run's schedule is fixed: wakeup latency is measured from scheduled -
+   * advanceTime (ns); macMode: --taprio or --txtime (the TX timestamp is
+   * then after the scheduled time by design, see deadlineMissed).
+   */
+  runStarted(run: { advanceTime: bigint; omitHwts: boolean; macMode: boolean }): void;
   /** One packet handed to sendmsg (drained from the sender ring). */
   packetSent(scheduled: bigint, wakeup: bigint): void;
   /** A packet got the last TX timestamp it will get. */
   packetTimestamped(p: TimestampedPacket): void;
-  /** A late transmission (--taprio/--txtime/--deadline) or a packet etf/taprio dropped for its txtime. */
+  /** With --taprio/--txtime: a late transmission (whole cycles late, or any lateness with --deadline) or a packet etf/taprio dropped for its txtime. */
   deadlineMissed(): void;
   /** The run ended; missing TX timestamps are only known now. */
   runEnded(result: { sent: number; missingTimestamps: number }): void;

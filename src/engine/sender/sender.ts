@@ -136,7 +136,7 @@ export class SenderData {
     const s = SendSchedule.start(schedule, sessionStart);
     deps.io.err(scheduleBanner(sessionStart, s));
     const observer = deps.observer;
-    observer?.runStarted({ advanceTime: s.advanceTime, omitHwts: plan.omitHwts });
+    observer?.runStarted({ advanceTime: s.advanceTime, omitHwts: plan.omitHwts, macMode: plan.taprio || plan.txtime });
     const onSent: SentObserver | undefined = observer
       ? (seqid, scheduled, wakeup) => {
           deps.onSent?.(seqid, scheduled, wakeup);

@@ -17,14 +17,15 @@ test('sender: sent, deadline misses, missing timestamps and the latencies it can
   let state = { interface: 'eth0', testState: 1 };
   const m = new NodeMetrics('sender', () => state);
   const run = m.senderRun('eth0');
-  run.runStarted({ advanceTime: 500_000n, omitHwts: true });
+  run.runStarted({ advanceTime: 500_000n, omitHwts: true, macMode: false });
   for (let i = 0n; i < 3n; i++) {
     const scheduled = S + i * 1_000_000n;
     const wakeup = scheduled - 500_000n + 20_000n; // 20 us late
     run.packetSent(scheduled, wakeup);
     run.packetTimestamped({ scheduled, wakeup, hwts: 0n, swts: wakeup + 30_000n, schedTs: wakeup + 25_000n });
   }
-  run.deadlineMissed();
+  // One frame sent after its scheduled time: `report`'s TX deadline miss.
+  run.packetTimestamped({ scheduled: S, wakeup: S - 1000n, hwts: 0n, swts: S + 1n, schedTs: S });
   run.runEnded({ sent: 3, missingTimestamps: 2 });
   const text = await m.prometheusText();
   const l = { interface: 'eth0', role: 'sender' };
@@ -35,13 +36,14 @@ test('sender: sent, deadline misses, missing timestamps and the latencies it can
   const hist = (metric: string, what: string, le?: string) =>
     sampleValue(text, `isochron_latency_seconds_${what}`, { ...l, metric, ...(le ? { le } : {}) });
   assert.equal(hist('wakeup-latency', 'count'), 3);
+  assert.equal(hist('sender-latency', 'count'), 4);
   assert.ok(Math.abs((hist('wakeup-latency', 'sum') as number) - 60e-6) < 1e-12);
   assert.equal(hist('wakeup-latency', 'bucket', '0.00001'), 0);
   assert.equal(hist('wakeup-latency', 'bucket', '0.000025'), 3);
-  assert.ok(Math.abs((hist('sender-latency', 'sum') as number) - 90e-6) < 1e-12, 't - w');
-  assert.ok(Math.abs((hist('driver-latency', 'sum') as number) - 15e-6) < 1e-12, 't - s');
+  assert.ok(Math.abs((hist('sender-latency', 'sum') as number) - 91.001e-6) < 1e-12, 't - w');
+  assert.ok(Math.abs((hist('driver-latency', 'sum') as number) - 15.001e-6) < 1e-12, 't - s');
   // Without hardware timestamps T is the software one (as `report`).
-  assert.ok(Math.abs((hist('wakeup-to-tx-timestamp', 'sum') as number) - 90e-6) < 1e-12, 'T - w');
+  assert.ok(Math.abs((hist('wakeup-to-tx-timestamp', 'sum') as number) - 91.001e-6) < 1e-12, 'T - w');
   assert.equal(sampleValue(text, 'isochron_test_state', l), 1);
   state = { interface: 'eth1', testState: 2 };
   const again = await m.prometheusText();
@@ -51,13 +53,20 @@ test('sender: sent, deadline misses, missing timestamps and the latencies it can
   assert.equal(check.status, 0, check.output);
 });
 
-test('sender with hardware timestamps: T is the hardware TX timestamp', async () => {
+test('sender with hardware timestamps: T is the hardware TX timestamp; taprio/txtime count only reported misses', async () => {
   const m = new NodeMetrics('sender', () => ({ interface: 'eth0', testState: 0 }));
   const run = m.senderRun('eth0');
-  run.runStarted({ advanceTime: 0n, omitHwts: false });
-  run.packetTimestamped({ scheduled: S, wakeup: S, hwts: S + 7_000n, swts: S + 30_000n, schedTs: S + 25_000n });
-  const text = await m.prometheusText();
+  run.runStarted({ advanceTime: 0n, omitHwts: false, macMode: false });
+  run.packetTimestamped({ scheduled: S, wakeup: S - 10_000n, hwts: S - 3_000n, swts: S + 30_000n, schedTs: S + 25_000n });
+  let text = await m.prometheusText();
   assert.ok(Math.abs((sampleValue(text, 'isochron_latency_seconds_sum', { metric: 'wakeup-to-tx-timestamp' }) as number) - 7e-6) < 1e-12);
+  assert.equal(sampleValue(text, 'isochron_deadline_misses_total'), 0, 'T before S even though t is after it');
+  const mac = m.senderRun('eth1');
+  mac.runStarted({ advanceTime: 0n, omitHwts: false, macMode: true });
+  mac.packetTimestamped({ scheduled: S, wakeup: S - 10_000n, hwts: S + 3_000n, swts: S + 30_000n, schedTs: S + 25_000n });
+  mac.deadlineMissed();
+  text = await m.prometheusText();
+  assert.equal(sampleValue(text, 'isochron_deadline_misses_total', { interface: 'eth1' }), 1, 'T > S is the MAC latency with taprio/txtime');
 });
 
 test('receiver: received frames and the arrival latency (hardware RX stamp first, else the software one)', async () => {
