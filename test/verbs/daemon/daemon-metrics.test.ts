@@ -10,6 +10,13 @@ import { daemonStatus } from '../../../src/verbs/daemon/metrics.js';
 import type { DaemonServer } from '../../../src/verbs/daemon/server.js';
 import { sleep, startInProcess } from '../../helpers/daemon-support.js';
 import { sampleValue } from '../../helpers/metrics-support.js';
+import { closeSync, openSync } from 'node:fs';
+import { collectingLog } from '../../../src/verbs/daemon/log.js';
+import { SenderRole } from '../../../src/verbs/daemon/role.js';
+import type { SessionDeps } from '../../../src/verbs/daemon/sender-session.js';
+import { SIOCETHTOOL } from '../../../src/sys/constants.js';
+import type { DeviceIoctl } from '../../../src/sys/ioctl.js';
+import { fakeNic, fakePhc } from '../../helpers/sys-fakes.js';
 
 test('a run on lo: running then idle on lo, sent counted over runs, latencies of timestamped frames only', async () => {
   let daemon: DaemonServer | null = null;
@@ -63,5 +70,34 @@ test('a run on lo: running then idle on lo, sent counted over runs, latencies of
   } finally {
     c.socket.destroy();
     await server.close();
+  }
+});
+
+test("the role's SYSMON_OFFSET answer (a fake PHC) sets the PHC-to-system gauge on its interface", async () => {
+  const OFFSET = -37_000_000_500n;
+  const nic = fakeNic({ ifname: 'lo', phcIndex: 3 });
+  const phc = fakePhc({ offsetNs: OFFSET, startNs: 1_700_000_000_000_000_000n, windowsNs: [500n], supports: { precise: false, extended: true, basic: true } });
+  const dev: DeviceIoctl = (fd, req, arg, data) => (req === SIOCETHTOOL ? nic(fd, req, arg, data) : phc(fd, req, arg, data));
+  const metrics = new NodeMetrics('sender', () => ({ interface: 'lo', testState: 0 }));
+  const log = collectingLog();
+  const fds: number[] = [];
+  const role = new SenderRole({ log, dev, metrics } as unknown as SessionDeps, log, {
+    sysmon: {
+      io: dev,
+      openPhc: (i) => {
+        const fd = openSync('/dev/null', 'r');
+        fds.push(fd);
+        return { fd, path: `/dev/ptp${i}`, clockId: ((~fd) << 3) | 3, close: () => closeSync(fd) };
+      },
+    },
+  });
+  try {
+    role.params.ifname = 'lo';
+    await role.set(Mid.SYSMON_ENABLED, Buffer.from([1, 0, 0, 0]));
+    assert.equal(sampleValue(await metrics.prometheusText(), 'isochron_phc_to_system_offset_seconds'), null, 'nothing before a sync check');
+    await role.get(Mid.SYSMON_OFFSET);
+    assert.equal(sampleValue(await metrics.prometheusText(), 'isochron_phc_to_system_offset_seconds', { interface: 'lo', role: 'sender' }), -37.0000005);
+  } finally {
+    await role.teardown();
   }
 });

@@ -37,7 +37,7 @@ test('orchestrated 200-frame test: the daemon exports 200 sent, the rcv 200 rece
   const pid = await startDaemonIn(topo.nsA, ['-l', join(dir, 'd.log'), '--stats-port', '5040', '--metrics-port', String(DAEMON_METRICS)], join(dir, 'd.pid'));
   t.after(() => stopPid(pid));
   // The receiver's endpoint bound to its management link only (addr%dev, as --stats-address).
-  await startRcv(t, topo.nsB, 'vxb', 5029, ['--metrics-port', String(RCV_METRICS), '--metrics-address', `${MGMT.rcv4}%mb1`]);
+  const rcvNode = await startRcv(t, topo.nsB, 'vxb', 5029, ['--metrics-port', String(RCV_METRICS), '--metrics-address', `${MGMT.rcv4}%mb1`]);
   const daemonUrl = `http://${MGMT.daemon4}:${DAEMON_METRICS}/metrics`;
   const rcvUrl = `http://${MGMT.rcv4}:${RCV_METRICS}/metrics`;
 
@@ -116,9 +116,12 @@ test('orchestrated 200-frame test: the daemon exports 200 sent, the rcv 200 rece
   assert.ok(alive(pid));
   assert.equal((await httpGetIn(topo.nsO, daemonUrl)).status, 200);
 
-  // The endpoint stops with the daemon.
+  // The endpoints stop with their nodes.
   assert.ok(await stopPid(pid), 'the daemon stops on SIGTERM');
   await assert.rejects(httpGetIn(topo.nsO, daemonUrl), /ECONNREFUSED/);
+  rcvNode.child.kill('SIGINT');
+  assert.equal(await rcvNode.exited, 252);
+  await assert.rejects(httpGetIn(topo.nsO, rcvUrl), /ECONNREFUSED/);
 });
 
 test('daemon: a metrics port in use or out of range fails the command with the reason', async (t) => {
