@@ -3,14 +3,19 @@
 // the main thread (SendRunObserver, ReceiveObserver, SyncObserver) and
 // renders the exposition on a scrape. Every series has the labels
 // interface and role (names.ts COMMON_LABELS).
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+//
+// Per frame, an observer only adds to plain numbers (counter totals,
+// LatencySeries); prom-client's metrics read them when a scrape collects,
+// so its label hashing is paid per scrape, not per frame.
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { SendRunObserver, TimestampedPacket } from '../sender/observer.js';
 import type { ReceiveObserver } from '../receiver/observer.js';
 import type { SyncObserver } from '../syncmon/observed.js';
 import {
-  COMMON_LABELS, DEADLINE_MISSES, EXPORTED_METRICS, LATENCY, LATENCY_BUCKETS, PACKETS_RECEIVED, PACKETS_SENT,
+  COMMON_LABELS, DEADLINE_MISSES, EXPORTED_METRICS, LATENCY, PACKETS_RECEIVED, PACKETS_SENT,
   PHC_TO_SYSTEM_OFFSET, PTP_MASTER_OFFSET, TEST_STATE, TX_TIMESTAMPS_MISSING, type ExportingRole, type SenderLatencyMetric,
 } from './names.js';
+import { LatencySeries } from './latency.js';
 
 /** What the node is doing now, read at each scrape (the test state gauge). */
 export interface NodeStatus {
@@ -20,6 +25,14 @@ export interface NodeStatus {
   testState: number;
 }
 
+type Labels = { interface: string; role: ExportingRole };
+
+/** A counter's running total for one label set (incremented per frame, read per scrape). */
+interface Total {
+  readonly labels: Labels;
+  value: number;
+}
+
 const NS_PER_S = 1e9;
 const seconds = (ns: bigint): number => Number(ns) / NS_PER_S;
 
@@ -27,14 +40,26 @@ function help(name: string): string {
   return (EXPORTED_METRICS.find((m) => m.name === name) as { help: string }).help;
 }
 
+/** A counter that shows the totals of its label sets at each scrape. */
+function countersOf(name: string, registry: Registry, totals: Map<string, Total>): void {
+  new Counter({
+    name,
+    help: help(name),
+    labelNames: [...COMMON_LABELS],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const t of totals.values()) this.inc(t.labels, t.value);
+    },
+  });
+}
+
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly role: ExportingRole;
-  readonly #sent?: Counter<string>;
-  readonly #received?: Counter<string>;
-  readonly #missing?: Counter<string>;
-  readonly #misses?: Counter<string>;
-  readonly #latency: Histogram<string>;
+  /** Counter totals by metric name, then by label set. */
+  readonly #totals = new Map<string, Map<string, Total>>();
+  readonly #latency = new Map<string, LatencySeries>();
   readonly #masterOffset: Gauge<string>;
   readonly #phcOffset: Gauge<string>;
 
@@ -43,15 +68,28 @@ export class NodeMetrics {
     this.role = role;
     const registers = [this.registry];
     const labelNames = [...COMMON_LABELS];
-    const counter = (name: string): Counter<string> => new Counter({ name, help: help(name), labelNames, registers });
-    if (role === 'sender') {
-      this.#sent = counter(PACKETS_SENT);
-      this.#missing = counter(TX_TIMESTAMPS_MISSING);
-      this.#misses = counter(DEADLINE_MISSES);
-    } else {
-      this.#received = counter(PACKETS_RECEIVED);
+    const counters = role === 'sender' ? [PACKETS_SENT, TX_TIMESTAMPS_MISSING, DEADLINE_MISSES] : [PACKETS_RECEIVED];
+    for (const name of counters) {
+      const totals = new Map<string, Total>();
+      this.#totals.set(name, totals);
+      countersOf(name, this.registry, totals);
     }
-    this.#latency = new Histogram({ name: LATENCY, help: help(LATENCY), labelNames: [...labelNames, 'metric'], buckets: [...LATENCY_BUCKETS], registers });
+    const latency = this.#latency;
+    // A histogram family rendered from LatencySeries (prom-client's Registry takes any metric with get()).
+    this.registry.registerMetric({
+      name: LATENCY,
+      help: help(LATENCY),
+      type: 'histogram',
+      aggregator: 'sum',
+      get: async () => ({
+        name: LATENCY,
+        help: help(LATENCY),
+        type: 'histogram',
+        aggregator: 'sum',
+        values: [...latency.values()].flatMap((series) => series.samples(LATENCY)),
+      }),
+      reset: () => latency.clear(),
+    } as unknown as Parameters<Registry['registerMetric']>[0]);
     this.#masterOffset = new Gauge({ name: PTP_MASTER_OFFSET, help: help(PTP_MASTER_OFFSET), labelNames, registers });
     this.#phcOffset = new Gauge({ name: PHC_TO_SYSTEM_OFFSET, help: help(PHC_TO_SYSTEM_OFFSET), labelNames, registers });
     new Gauge({
@@ -68,20 +106,33 @@ export class NodeMetrics {
     });
   }
 
-  #labels(ifname: string): { interface: string; role: ExportingRole } {
+  #labels(ifname: string): Labels {
     return { interface: ifname, role: this.role };
+  }
+
+  /** The running total of counter `name` for `labels` (created at 0: the series shows from now on). */
+  #total(name: string, labels: Labels): Total {
+    const totals = this.#totals.get(name) as Map<string, Total>;
+    const key = `${labels.interface}\0${labels.role}`;
+    let t = totals.get(key);
+    if (!t) totals.set(key, (t = { labels, value: 0 }));
+    return t;
+  }
+
+  #series(labels: Labels, metric: string): LatencySeries {
+    const key = `${labels.interface}\0${labels.role}\0${metric}`;
+    let s = this.#latency.get(key);
+    if (!s) this.#latency.set(key, (s = new LatencySeries({ ...labels, metric })));
+    return s;
   }
 
   /** The observer of one daemon sender run on `ifname`. */
   senderRun(ifname: string): SendRunObserver {
     const labels = this.#labels(ifname);
-    const sent = (this.#sent as Counter<string>).labels(labels);
-    const missing = (this.#missing as Counter<string>).labels(labels);
-    const misses = (this.#misses as Counter<string>).labels(labels);
-    // Touched now so that a run shows its series (at 0) from its start.
-    missing.inc(0);
-    misses.inc(0);
-    const latency = (m: SenderLatencyMetric): Histogram.Internal<string> => this.#latency.labels({ ...labels, metric: m });
+    const sent = this.#total(PACKETS_SENT, labels);
+    const missing = this.#total(TX_TIMESTAMPS_MISSING, labels);
+    const misses = this.#total(DEADLINE_MISSES, labels);
+    const latency = (m: SenderLatencyMetric): LatencySeries => this.#series(labels, m);
     const wakeup = latency('wakeup-latency');
     const sender = latency('sender-latency');
     const driver = latency('driver-latency');
@@ -96,7 +147,7 @@ export class NodeMetrics {
         macMode = run.macMode;
       },
       packetSent(scheduled, wakeupNs) {
-        sent.inc();
+        sent.value++;
         wakeup.observe(seconds(wakeupNs - (scheduled - advance)));
       },
       packetTimestamped(p: TimestampedPacket) {
@@ -106,14 +157,14 @@ export class NodeMetrics {
         const tx = omitHwts ? p.swts : p.hwts;
         toTx.observe(seconds(tx - p.wakeup));
         // `report`'s "TX deadline misses": sent after its scheduled time (not counted with taprio/txtime).
-        if (!macMode && tx > p.scheduled) misses.inc();
+        if (!macMode && tx > p.scheduled) misses.value++;
       },
       deadlineMissed() {
         // Only reported with taprio/txtime, where T > S is the MAC latency, not a miss.
-        misses.inc();
+        misses.value++;
       },
       runEnded(r) {
-        missing.inc(r.missingTimestamps);
+        missing.value += r.missingTimestamps;
       },
     };
   }
@@ -121,11 +172,11 @@ export class NodeMetrics {
   /** The receiver's observer (`isochron rcv` on `ifname`). */
   receiver(ifname: string): ReceiveObserver {
     const labels = this.#labels(ifname);
-    const received = (this.#received as Counter<string>).labels(labels);
-    const arrival = this.#latency.labels({ ...labels, metric: 'arrival-latency' });
+    const received = this.#total(PACKETS_RECEIVED, labels);
+    const arrival = this.#series(labels, 'arrival-latency');
     return {
       packetReceived(arrivalNs, hw, swTai) {
-        received.inc();
+        received.value++;
         // R: the hardware RX timestamp, or the software one without it (as `report`).
         const rx = hw !== 0n ? hw : swTai;
         if (rx !== 0n) arrival.observe(seconds(arrivalNs - rx));
