@@ -124,3 +124,28 @@ test('close() stops listening and ends kept-alive scraper connections', async ()
   await closed;
   await assert.rejects(fetch(`http://127.0.0.1:${port}/metrics`));
 });
+
+test('200 random requests (bytes, broken request lines, absurd headers): every one answered or dropped, the endpoint lives on', async (t) => {
+  const { ep, base } = await endpoint(t);
+  let seed = 0x13;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pieces = ['GET', 'POST', ' ', '/metrics', '/', 'HTTP/1.1', 'HTTP/9.9', '\r\n', '\n', 'Host: x', 'Content-Length: 99999999', 'Transfer-Encoding: chunked', ':', '\x00', '\xff', 'Accept: application/openmetrics-text'];
+  const inFlight: Promise<string>[] = [];
+  const answers: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    let req = '';
+    if (rnd(3) === 0) for (let k = rnd(300); k > 0; k--) req += String.fromCharCode(rnd(256));
+    else for (let k = 1 + rnd(12); k > 0; k--) req += pieces[rnd(pieces.length)];
+    inFlight.push(raw(ep.port, Buffer.from(req, 'latin1'), { end: rnd(2) === 0 }));
+    if (inFlight.length >= 16) answers.push(...(await Promise.all(inFlight.splice(0))));
+  }
+  answers.push(...(await Promise.all(inFlight)));
+  assert.equal(answers.length, 200);
+  for (const answer of answers) assert.match(answer, /^(|HTTP\/1\.1 \d{3} [^]*)$/);
+  assert.ok(answers.some((a) => a.startsWith('HTTP/1.1 400 ')), 'some were refused as bad requests');
+  const ok = await fetch(`${base}/metrics`);
+  assert.equal(ok.status, 200);
+});
