@@ -25,6 +25,13 @@ export class LatencySeries {
     this.count++;
   }
 
+  /** Back to no observations (in place: observers keep their reference). */
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+
   /** The exposition's samples: cumulative _bucket (with le), then _sum and _count. */
   samples(name: string): Array<{ metricName: string; labels: Record<string, string | number>; value: number }> {
     const out: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];

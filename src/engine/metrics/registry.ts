@@ -88,7 +88,7 @@ export class NodeMetrics {
         aggregator: 'sum',
         values: [...latency.values()].flatMap((series) => series.samples(LATENCY)),
       }),
-      reset: () => latency.clear(),
+      reset: () => latency.forEach((series) => series.reset()),
     } as unknown as Parameters<Registry['registerMetric']>[0]);
     this.#masterOffset = new Gauge({ name: PTP_MASTER_OFFSET, help: help(PTP_MASTER_OFFSET), labelNames, registers });
     this.#phcOffset = new Gauge({ name: PHC_TO_SYSTEM_OFFSET, help: help(PHC_TO_SYSTEM_OFFSET), labelNames, registers });
