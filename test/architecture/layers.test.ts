@@ -1,7 +1,8 @@
 // The layout rules of docs/architecture.md, checked on the source tree so that
 // they keep holding: layers only import downwards, only src/sys/ touches
 // koffi or the libc binding, nothing imports the CLI, no import cycles, no
-// source file over 400 lines, and `report` loads neither koffi nor piscina.
+// source file over 400 lines, `report` loads neither koffi nor piscina, and
+// prom-client is loaded only by src/engine/metrics/ (and only when asked for).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readSourceTree, findCycles, staticClosure } from '../helpers/import-graph.js';
@@ -58,6 +59,18 @@ test('only src/sys/ loads koffi or the libc binding', () => {
     if (file.localImports.includes('src/sys/libc.ts')) wrong.push(`${file.path} imports src/sys/libc.ts`);
   }
   assert.deepEqual(wrong, []);
+});
+
+test('only src/engine/metrics/ loads prom-client, and the verbs reach it only dynamically (off by default)', () => {
+  const wrong: string[] = [];
+  for (const file of tree.values()) {
+    if (file.path.startsWith('src/engine/metrics/')) continue;
+    if (file.packageImports.includes('prom-client') || file.requires.includes('prom-client')) wrong.push(`${file.path} loads prom-client`);
+  }
+  assert.deepEqual(wrong, []);
+  for (const entry of ['src/verbs/daemon/child.ts', 'src/verbs/rcv/run.ts', 'src/cli/main.ts']) {
+    assert.ok(!staticClosure(entry).has('package:prom-client'), `${entry} loads prom-client statically`);
+  }
 });
 
 test('nothing outside src/cli/ imports the CLI', () => {

@@ -3,7 +3,7 @@
 // and a property test that no argv makes the parser throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { DAEMON_EXTENSION_LINES, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ test('every verb prints its C usage for -h, even with mandatory options missing'
   // C's options first (so its usage is a prefix of ours), then our own.
   assert.ok(renderUsage(VERB_SPECS.send).endsWith(`-M|--cpu-mask: Unsigned integer (optional)\n-Y|--omit-hwts: Boolean (optional)\n${SEND_EXTENSION_LINES}`));
   assert.ok(renderUsage(VERB_SPECS.orchestrate).endsWith(`-F|--input-file: File path\n${ORCHESTRATE_EXTENSION_LINES}`));
+  assert.ok(renderUsage(VERB_SPECS.daemon).endsWith(`-S|--stats-address: IP address (optional)\n${DAEMON_EXTENSION_LINES}`));
   assert.ok(renderUsage(VERB_SPECS.rcv).endsWith(`-Y|--omit-hwts: Boolean (optional)\n${RCV_EXTENSION_LINES}`));
   assert.ok(renderUsage(VERB_SPECS.report).endsWith(`-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`));
   assert.ok(isVerbName('rcv') && !isVerbName('Rcv'));
@@ -247,7 +248,7 @@ test('rcv: defaults applied after parsing, so 0 and "" mean default', () => {
 
 test('daemon: optional files, stats port 0 means 5000', () => {
   const d = parseVerbArgs('daemon', [], noClock) as { options: import('../../src/verbs/daemon/options.js').DaemonOptions };
-  assert.deepEqual(d.options, { pidFile: null, logFile: null, statsPort: 5000n, statsAddress: null });
+  assert.deepEqual(d.options, { pidFile: null, logFile: null, statsPort: 5000n, statsAddress: null, metricsPort: 0n, metricsAddress: null });
   const e = parseVerbArgs('daemon', ['-p', 'd.pid', '-l', 'd.log', '-P', '5040', '-S', '127.0.0.1'], noClock) as {
     options: import('../../src/verbs/daemon/options.js').DaemonOptions;
   };

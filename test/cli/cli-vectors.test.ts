@@ -9,7 +9,8 @@
 // - a send/rcv usage recorded from the master build (no -Y line) expects the
 //   omit-hwts text, which the README defines as the master text with the
 //   `-Y|--omit-hwts` line last (e.g. symlink_send_help_bare_argv0);
-// - a send usage ends with our own options (--fail-fast) after C's;
+// - a send usage ends with our own options (--fail-fast) after C's, and so do
+//   the daemon and rcv usages (--metrics-port, --metrics-address);
 // - a case recorded "inside netns NAME" runs inside a namespace pair this
 //   test creates (and deletes) with the README's topology: vxa
 //   10.199.0.1 02:00:00:00:0a:01 in the first namespace (vecA), vxb
@@ -18,7 +19,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { runCli, DAEMON_EXTENSION_LINES, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
 import { cliEntry, repoRoot, vectorsDir } from '../helpers/paths.js';
 import { createVethPair, execIn, type VethPair } from '../helpers/netns.js';
 
@@ -51,6 +52,7 @@ function expectedStderr(c: CliCase): string {
   if (text.startsWith('isochron-rcv usage:\n')) text += RCV_EXTENSION_LINES;
   if (text.startsWith('isochron-orchestrate usage:\n')) text += ORCHESTRATE_EXTENSION_LINES;
   if (text.startsWith('isochron-report usage:\n')) text += REPORT_EXTENSION_LINES;
+  if (text.startsWith('isochron-daemon usage:\n')) text += DAEMON_EXTENSION_LINES;
   return text;
 }
 

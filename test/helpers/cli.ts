@@ -47,11 +47,13 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 /** The usage lines of our own send options, listed after C's (docs/cli.md): one list for every test. */
 export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n-G|--no-progress: Boolean (optional)\n';
 
-/** Our rcv options, listed after C's (docs/cli.md). */
-export const RCV_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n';
 
 /** Our orchestrate options, listed after C's (docs/cli.md). */
 export const ORCHESTRATE_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n';
+
+/** The usage lines of our own daemon and rcv options (the metrics endpoint, docs/metrics.md; --no-progress, docs/progress.md), after C's. */
+export const DAEMON_EXTENSION_LINES = '-m|--metrics-port: Long integer (optional)\n-M|--metrics-address: IP address (optional)\n';
+export const RCV_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n' + DAEMON_EXTENSION_LINES;
 
 /** The usage lines of our own report options, listed after C's (docs/report.md). */
 export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n' +

@@ -15,11 +15,13 @@ import { CLOCK_TAI } from '../../sys/constants.js';
 import { clockGettime, kernelTaiOffset } from '../../sys/time.js';
 import { RCV_DATA_TIMEOUT_MS, RcvSession, type RcvAction } from '../traffic/rcv-session.js';
 import type { RcvLog } from '../traffic/logs.js';
+import { utcToTai } from '../traffic/schedule.js';
 import { MgmtConnection } from './connection.js';
 import { logAllocationError, logPayload, MAX_RCV_PACKET_COUNT, receiverOps } from './handlers.js';
 import { RxRecord, RxRecordStatus } from '../../../workers/contract.js';
 import type { Sysmon } from './sync-sources.js';
-import { createSyncSources, fixupKernelUtcOffset, type SyncSources } from '../syncmon/index.js';
+import { createSyncSources, fixupKernelUtcOffset, observeSyncSources, type SyncObserver, type SyncSources } from '../syncmon/index.js';
+import type { ReceiveObserver } from './observer.js';
 import { setReceiverUtcTaiOffset } from './utc.js';
 import { Errno } from '../../core/errors.js';
 import type { OutputStreams } from '../../core/output.js';
@@ -53,6 +55,10 @@ export interface ReceiverDeps {
   sysmon: Sysmon | null;
   /** ptp4l/PHC answers; default: from the settings and `sysmon`. */
   sync?: SyncSources;
+  /** Told every frame logged (the metrics endpoint). */
+  observer?: ReceiveObserver;
+  /** Told every sync offset answered (the metrics endpoint's gauges). */
+  syncObserver?: SyncObserver;
 }
 
 export class Receiver {
@@ -72,15 +78,17 @@ export class Receiver {
   constructor(settings: ReceiverSettings, deps: ReceiverDeps) {
     this.settings = settings;
     this.#deps = deps;
-    const sync = (this.#sync =
+    const sync = (this.#sync = observeSyncSources(
       deps.sync ??
-      createSyncSources({
-        ifname: settings.ifname,
-        udsPath: settings.udsPath,
-        domainNumber: settings.domainNumber ?? 0,
-        transportSpecific: settings.transportSpecific ?? 0,
-        sysmon: deps.sysmon,
-      }));
+        createSyncSources({
+          ifname: settings.ifname,
+          udsPath: settings.udsPath,
+          domainNumber: settings.domainNumber ?? 0,
+          transportSpecific: settings.transportSpecific ?? 0,
+          sysmon: deps.sysmon,
+        }),
+      deps.syncObserver,
+    ));
     this.#ops = receiverOps({
       setPacketCount: (count) => this.#setPacketCount(count),
       takeLogOrHold: () => this.#takeLog(),
@@ -156,6 +164,7 @@ export class Receiver {
     if (n === 0) return;
     const d = ring.data;
     const quiet = this.settings.quiet;
+    const observer = this.#deps.observer;
     for (let i = 0; i < n; i++) {
       const at = ring.peek(i);
       if (d[at + RxRecord.Status] === RxRecordStatus.TooShort) {
@@ -171,6 +180,10 @@ export class Receiver {
         if (!quiet) this.#deps.out.out('Discarding seqid 0\n');
       } else {
         this.loggedTotal++;
+        if (observer) {
+          const sw = d[at + RxRecord.Swts];
+          observer.packetReceived(d[at + RxRecord.Arrival], d[at + RxRecord.Hwts], sw === 0n ? 0n : utcToTai(sw, this.settings.utcTaiOffset));
+        }
         this.#act(outcome.action);
       }
     }

@@ -11,6 +11,7 @@ import type { RecordRing } from '../../../workers/ring.js';
 import { SentRecord, TxStampRecord } from '../../../workers/contract.js';
 import { SendLogRejected, SendTxTimestamp } from './errors.js';
 import { noFaults, type SendFaults } from './faults.js';
+import type { SendRunObserver } from './observer.js';
 
 const SO_EE_CODE_TXTIME_INVALID_PARAM = 1;
 const SO_EE_CODE_TXTIME_MISSED = 2;
@@ -22,6 +23,8 @@ export interface SentObserver {
 export interface FillerOptions {
   /** --fail-fast: the first measurement fault ends timestamping with C's message (C's behaviour). */
   failFast?: boolean;
+  /** Told each packet's completed timestamps and each deadline miss (the metrics endpoint). */
+  observer?: SendRunObserver;
 }
 
 export class SendLogFiller {
@@ -43,6 +46,7 @@ export class SendLogFiller {
   private readonly dropped = new Set<number>();
   private readonly noted = new Set<string>();
   private readonly failFast: boolean;
+  private readonly observer: SendRunObserver | undefined;
 
   constructor(
     readonly log: SendLog,
@@ -51,6 +55,7 @@ export class SendLogFiller {
     options: FillerOptions = {},
   ) {
     this.failFast = options.failFast ?? false;
+    this.observer = options.observer;
   }
 
   /** Applies every readable sender record; the first one the log refuses is returned as an error. */
@@ -101,12 +106,14 @@ export class SendLogFiller {
   applyOne(key: number, type: number, sw: bigint, hw: bigint, txtimeDropped: bigint, txtimeCode: number): IsochronError | null {
     if (txtimeDropped !== 0n) {
       this.faults.txtimeDrops++;
+      this.observer?.deadlineMissed();
       const index = this.log.indexOfScheduled(txtimeDropped);
       if (index >= 0) this.dropped.add(index);
       return this.fault('txtimeDrops', this.txtimeDropLines(txtimeDropped, txtimeCode).join('').trimEnd());
     }
     const res = this.log.applyTxTimestamp(key, type, sw, hw);
     if (res.kind !== 'unknown-key' && res.duplicate) this.faults.duplicateTimestamps++;
+    if (this.observer && res.kind !== 'unknown-key' && res.completed) this.observer.packetTimestamped(this.log.timestampsAt(key));
     switch (res.kind) {
       case 'ok':
         return null;
@@ -120,6 +127,7 @@ export class SendLogFiller {
           return this.fault('prematureTx', `Premature transmission detected for ${at}`);
         }
         this.faults.lateTx++;
+        this.observer?.deadlineMissed();
         return this.fault('lateTx', `Late transmission by ${res.check.cycles} cycles detected for ${at}`);
       }
     }

@@ -26,6 +26,7 @@ import { noFaults, type SendFaults } from './faults.js';
 import { SendLogFiller, type SentObserver } from './log-filler.js';
 import { resultError, RunningLoops, type LoopPools, type LoopsOutcome } from './worker-pools.js';
 import { frameTransport, type SendPlan } from './plan.js';
+import type { SendRunObserver } from './observer.js';
 
 export interface SenderRunDeps {
   pools: LoopPools;
@@ -34,6 +35,8 @@ export interface SenderRunDeps {
   utcTaiOffset: number;
   /** Sees every sent packet (the benchmark's wakeup statistics). */
   onSent?: SentObserver;
+  /** Sees the run's packets from the main thread (the daemon's metrics endpoint). */
+  observer?: SendRunObserver;
 }
 
 /** How the loops of one run ended. */
@@ -132,7 +135,15 @@ export class SenderData {
     const sessionStart = clockGettime(CLOCK_TAI);
     const s = SendSchedule.start(schedule, sessionStart);
     deps.io.err(scheduleBanner(sessionStart, s));
-    const filler = new SendLogFiller(log, s.advanceTime, deps.onSent, { failFast: plan.failFast });
+    const observer = deps.observer;
+    observer?.runStarted({ advanceTime: s.advanceTime, omitHwts: plan.omitHwts, macMode: plan.taprio || plan.txtime });
+    const onSent: SentObserver | undefined = observer
+      ? (seqid, scheduled, wakeup) => {
+          deps.onSent?.(seqid, scheduled, wakeup);
+          observer.packetSent(scheduled, wakeup);
+        }
+      : deps.onSent;
+    const filler = new SendLogFiller(log, s.advanceTime, onSent, { failFast: plan.failFast, ...(observer ? { observer } : {}) });
     const loops = new RunningLoops(
       deps.pools,
       {
@@ -159,7 +170,11 @@ export class SenderData {
       },
       senderDone: loops.senderDone,
       faultNotes: filler.faultNotes,
-      finished: loops.finished.then((o) => summarizeLoops(o, filler, plan.timestamps)),
+      finished: loops.finished.then((o) => {
+        const r = summarizeLoops(o, filler, plan.timestamps);
+        observer?.runEnded({ sent: r.sent, missingTimestamps: r.faults.missingTimestamps });
+        return r;
+      }),
       stop: () => loops.stopSender(),
     };
   }

@@ -4,6 +4,7 @@ export { Syncmon, NUM_SYNC_CHECKS, type SyncmonNodeSpec, type SyncCheck } from '
 export { SyncNodeState, offsetColumn, type SyncSnapshot } from './node.js';
 export { localProbe, remoteProbe, type SyncProbe, type RemoteQuery } from './probes.js';
 export { createSyncSources, type SyncSources, type SyncSourcesOptions } from './sources.js';
+export { observeSyncSources, type SyncObserver } from './observed.js';
 export { waitForPtp4l, fixupKernelUtcOffset, type Ptp4lWaitIo } from './startup.js';
 export { openLocalSync, type LocalSync, type LocalSyncOptions } from './local.js';
 export * from './errors.js';

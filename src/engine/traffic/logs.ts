@@ -185,6 +185,18 @@ export class SendLog {
     return this.timestamped >= this.count;
   }
 
+  /** The times logged in slot `index` (0-based; key = seqid - 1), TAI ns (hwts raw PHC). */
+  timestampsAt(index: number): { scheduled: bigint; wakeup: bigint; hwts: bigint; swts: bigint; schedTs: bigint } {
+    const off = index * SEND_RECORD_SIZE;
+    return {
+      scheduled: this.view.getBigInt64(off + S_SCHEDULED),
+      wakeup: this.view.getBigInt64(off + S_WAKEUP),
+      hwts: this.view.getBigInt64(off + S_HWTS),
+      swts: this.view.getBigInt64(off + S_SWTS),
+      schedTs: this.view.getBigInt64(off + S_SCHED_TS),
+    };
+  }
+
   seqidAt(index: number): number {
     return this.view.getUint32(index * SEND_RECORD_SIZE + S_SEQID);
   }

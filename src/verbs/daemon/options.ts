@@ -1,6 +1,6 @@
 // `isochron daemon`: option table and defaults (stats port 0 -> 5000).
 import type { VerbSpec } from '../../args/spec.js';
-import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
+import { HELP_OPTION, opt, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import type { IpAddress } from '../../args/values/index.js';
 import { DEFAULT_STATS_PORT } from '../../engine/traffic/defaults.js';
@@ -13,6 +13,9 @@ export const DAEMON_SPEC: VerbSpec = {
     { short: '-l', long: '--log-file', key: 'logFile', kind: 'filepath', optional: true, limit: PATH_LIMIT },
     { short: '-P', long: '--stats-port', key: 'statsPort', kind: 'long', optional: true },
     { short: '-S', long: '--stats-address', key: 'statsAddress', kind: 'ip', optional: true },
+    // Ours, after C's options (issue 13).
+    { ...opt('-m', '--metrics-port', 'metricsPort', 'long'), doc: { meaning: 'Serve Prometheus/OpenMetrics metrics over HTTP at /metrics on this TCP port (docs/metrics.md)', default: 'off (no endpoint)', example: '--metrics-port 9465' } },
+    { ...opt('-M', '--metrics-address', 'metricsAddress', 'ip'), doc: { meaning: 'Address the metrics endpoint listens on; ADDRESS%DEVICE binds it to a device, as --stats-address', default: 'any address (:: dual stack, 0.0.0.0 without IPv6)', requiredWhen: 'only with --metrics-port', example: '--metrics-address 192.0.2.1%eth0' } },
   ],
 };
 
@@ -24,6 +27,10 @@ export interface DaemonOptions {
   statsPort: bigint;
   /** null: listen on any address. */
   statsAddress: IpAddress | null;
+  /** 0 or absent: no metrics endpoint. */
+  metricsPort: bigint;
+  /** null: any address (with a metrics port). */
+  metricsAddress: IpAddress | null;
 }
 
 export function buildDaemonOptions(r: ResolvedOptions): DaemonOptions {
@@ -33,5 +40,7 @@ export function buildDaemonOptions(r: ResolvedOptions): DaemonOptions {
     logFile: r.text('logFile', '') || null,
     statsPort: statsPort === 0n ? BigInt(DEFAULT_STATS_PORT) : statsPort,
     statsAddress: r.ip('statsAddress'),
+    metricsPort: r.integer('metricsPort', 0n),
+    metricsAddress: r.ip('metricsAddress'),
   };
 }

@@ -69,7 +69,8 @@ export class SenderRole {
     private readonly log: DaemonLog = deps.log,
     syncDeps: Partial<SenderSyncDeps> = {},
   ) {
-    this.sync = new SenderSync(this.params, { log, ...(deps.dev ? { sysmon: { io: deps.dev } } : {}), ...syncDeps });
+    const observer = deps.metrics?.sync(() => this.params.ifname);
+    this.sync = new SenderSync(this.params, { log, ...(deps.dev ? { sysmon: { io: deps.dev } } : {}), ...(observer ? { observer } : {}), ...syncDeps });
   }
 
   get running(): boolean {

@@ -26,12 +26,15 @@ import type { SendLog } from '../../engine/traffic/logs.js';
 import { DaemonTestFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonPlan } from './plan.js';
+import type { DaemonMetrics } from './metrics.js';
 
 export interface SessionDeps {
   pools: LoopPools;
   log: DaemonLog;
   /** NIC ioctls; tests may stand in for a NIC with hardware timestamping. */
   dev?: DeviceIoctl;
+  /** The metrics endpoint's registry (--metrics-port): each run reports to it. */
+  metrics?: DaemonMetrics;
 }
 
 export type SessionState = 'running' | 'finished' | 'failed';
@@ -92,7 +95,8 @@ export class SenderSession {
     }
     // planFromParams insists on a destination MAC for L2.
     const dmac = plan.data.kind === 'l2' ? (plan.data.dmac as Buffer) : Buffer.alloc(6);
-    const run = startSenderRun(plan, dmac, { pools: deps.pools, io, utcTaiOffset, dev });
+    const observer = deps.metrics?.senderRun(plan.ifname);
+    const run = startSenderRun(plan, dmac, { pools: deps.pools, io, utcTaiOffset, dev, ...(observer ? { observer } : {}) });
     return new SenderSession(run, fallback, deps.log);
   }
 

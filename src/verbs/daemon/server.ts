@@ -23,6 +23,7 @@ import { RateLimitedLog } from './log-limit.js';
 import { Dispatcher } from './dispatch.js';
 import { DaemonListenFailed } from './errors.js';
 import type { DaemonLog } from './log.js';
+import type { DaemonMetrics } from './metrics.js';
 
 /** Where to listen: the parts of a parsed --stats-address the listener uses. */
 export interface ListenAddress {
@@ -42,6 +43,8 @@ export interface DaemonServerOptions extends ConnectionOptions {
   maxConnections?: number;
   /** An orphaned run's log is kept this long after the run ended. Default 10 min. */
   orphanKeepMs?: number;
+  /** The metrics endpoint's registry (--metrics-port). */
+  metrics?: DaemonMetrics;
 }
 
 const ERRNO_BY_CODE: Record<string, number> = { EADDRINUSE: 98, EACCES: 13, EADDRNOTAVAIL: 99, EAFNOSUPPORT: 97, EINVAL: 22 };
@@ -81,7 +84,7 @@ export class DaemonServer {
 
   private constructor(private readonly opts: DaemonServerOptions) {
     this.#peerLog = new RateLimitedLog(opts.log);
-    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
+    this.dispatcher = new Dispatcher({ pools: this.#pools, log: opts.log, dev: opts.dev, ...(opts.metrics ? { metrics: opts.metrics } : {}) }, opts.orphanKeepMs ?? ORPHAN_KEEP_MS, this.#peerLog);
     // Half-open: a peer that sends its requests and then shuts down its
     // sending side still gets every reply (connection.ts ends our side).
     this.#server = createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));

@@ -25,7 +25,7 @@ import type { SysmonOffset } from '../../engine/mgmt/index.js';
 import { PtpmonClient } from '../../engine/ptpmon/index.js';
 import { setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { kernelTaiOffset } from '../../sys/time.js';
-import { createSyncSources, fixupKernelUtcOffset, SyncMonitoringAbsent, waitForPtp4l, type SyncSources } from '../../engine/syncmon/index.js';
+import { createSyncSources, fixupKernelUtcOffset, observeSyncSources, SyncMonitoringAbsent, waitForPtp4l, type SyncObserver, type SyncSources } from '../../engine/syncmon/index.js';
 import { openSysmonForInterface, SysmonNoPhc, sysmonMethodLine, type Sysmon, type SysmonDeps } from '../../engine/sysmon/index.js';
 import { DaemonMonitorAlready, DaemonMonitorMissing, DaemonMonitorNotEnabled, DaemonNoInterface, DaemonSyncCancelled } from './errors.js';
 import type { DaemonLog } from './log.js';
@@ -43,6 +43,8 @@ export interface SenderSyncDeps {
   ptpmonLocalPath?: string;
   kernelTaiOffset?: () => number;
   setKernelTaiOffset?: (offset: number) => void;
+  /** Told each offset answered (the metrics endpoint's gauges). */
+  observer?: SyncObserver;
 }
 
 type SysmonSlot = { kind: 'off' } | { kind: 'phc'; sysmon: Sysmon } | { kind: 'absent' };
@@ -169,7 +171,7 @@ export class SenderSync {
   #sources(sysmon: Sysmon | null = null): SyncSources {
     if (!this.#ptpmon && !sysmon) throw DaemonMonitorMissing('ptpmon');
     const p = this.params;
-    return createSyncSources({
+    const sources = createSyncSources({
       ifname: p.ifname,
       udsPath: p.uds,
       domainNumber: p.domainNumber,
@@ -177,6 +179,7 @@ export class SenderSync {
       sysmon,
       ...(this.#ptpmon ? { ptpmon: this.#ptpmon } : {}),
     });
+    return observeSyncSources(sources, this.deps.observer);
   }
 
   #takeUtcOffset(utc: number): void {

@@ -32,6 +32,8 @@ export const RCV_SPEC: VerbSpec = {
     opt('-Y', '--omit-hwts', 'omitHwts', 'bool'),
     // Ours, after the C tool's options (docs/cli.md).
     { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
+    { ...opt('-m', '--metrics-port', 'metricsPort', 'long'), doc: { meaning: 'Serve Prometheus/OpenMetrics metrics over HTTP at /metrics on this TCP port (docs/metrics.md)', default: 'off (no endpoint)', example: '--metrics-port 9465' } },
+    { ...opt('-M', '--metrics-address', 'metricsAddress', 'ip'), doc: { meaning: 'Address the metrics endpoint listens on; ADDRESS%DEVICE binds it to a device, as --stats-address', default: 'any address (:: dual stack, 0.0.0.0 without IPv6)', requiredWhen: 'only with --metrics-port', example: '--metrics-address 192.0.2.1%eth0' } },
   ],
 };
 
@@ -69,6 +71,10 @@ export interface RcvOptions {
   /** 0 or absent -> 5. */
   numReadings: bigint;
   omitHwts: boolean;
+  /** 0 or absent: no metrics endpoint. */
+  metricsPort: bigint;
+  /** null: any address (with a metrics port). */
+  metricsAddress: IpAddress | null;
 }
 
 export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
@@ -100,5 +106,7 @@ export function buildRcvOptions(r: ResolvedOptions): RcvOptions {
     unixDomainSocket: r.text('unixDomainSocket', '') || DEFAULT_UDS,
     numReadings: orDefault(r.integer('numReadings', 0n), BigInt(DEFAULT_NUM_READINGS)),
     omitHwts: r.flag('omitHwts'),
+    metricsPort: r.integer('metricsPort', 0n),
+    metricsAddress: r.ip('metricsAddress'),
   };
 }

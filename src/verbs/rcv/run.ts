@@ -19,6 +19,8 @@ import type { ReceiveTaskConfig } from '../../../workers/contract.js';
 import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
 import { RateMeter } from '../../engine/progress/meters.js';
 import { receivingLine } from '../../engine/progress/lines.js';
+import { metricsConfig } from '../../engine/metrics/config.js';
+import type { MetricsEndpoint } from '../../engine/metrics/endpoint.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
@@ -108,8 +110,13 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
   let receiver: Receiver | null = null;
   let sysmonClose: (() => void) | null = null;
   let receiverStarted = false;
+  let metrics: MetricsEndpoint | null = null;
   try {
+    const metricsAt = metricsConfig(o.metricsPort, o.metricsAddress);
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
+    // The endpoint (loaded only when asked for) reads the receiver at each scrape.
+    const nodeStatus = () => ({ interface: o.interface, testState: receiver?.holdsTest() ? 1 : 0 });
+    if (metricsAt) metrics = await (await import('../../engine/metrics/endpoint.js')).startMetricsEndpoint(metricsAt, 'receiver', nodeStatus);
     sysmonClose = prep.sysmon ? () => prep.sysmon?.close() : null;
     const rcv = new Receiver(
       {
@@ -124,6 +131,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
       {
         out,
         sysmon: prep.sysmon,
+        ...(metrics ? { observer: metrics.metrics.receiver(o.interface), syncObserver: metrics.metrics.sync(() => o.interface) } : {}),
         linkRunning: () => {
           try {
             return interfaceFlags(o.interface).running;
@@ -208,6 +216,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     signals?.dispose();
     receiver?.shutdown();
     await server?.close();
+    await metrics?.close();
     await plane?.close().catch(() => undefined);
     sysmonClose?.();
   }

@@ -38,7 +38,7 @@ test('a NIC reporting a PHC that has no device: reported, fatal without --omit-h
   const o = {
     interface: 'lo', destinationMac: null, quiet: false, etype: 0xdeadn, statsAddress: null, statsPort: 5000n,
     schedPriority: 0n, schedFifo: false, schedRr: false, utcTaiOffset: null, l2: true, l4: false, dataPort: 6000n,
-    domainNumber: 0n, transportSpecific: 0n, unixDomainSocket: '/var/run/ptp4l', numReadings: 5n, omitHwts: true, noProgress: false,
+    domainNumber: 0n, transportSpecific: 0n, unixDomainSocket: '/var/run/ptp4l', numReadings: 5n, omitHwts: true, noProgress: false, metricsPort: 0n, metricsAddress: null,
   } satisfies RcvOptions;
   const err: string[] = [];
   const out = { out: () => undefined, err: (s: string) => void err.push(s) };
