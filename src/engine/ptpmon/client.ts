@@ -19,6 +19,7 @@ import {
   decodeUtcOffset,
   SHAPES,
   type DefaultDataSet,
+  type PortProperties,
 } from './datasets.js';
 import { PtpmonBadReply, PtpmonClosed, PtpmonManagementError, PtpmonNotRunning, PtpmonPathTooLong, PtpmonPortNotFound, PtpmonSocket, PtpmonTimeout } from './errors.js';
 import { managementErrorText, PtpMid, ptpMidName } from './ids.js';
@@ -165,13 +166,18 @@ export class PtpmonClient {
    * walks ports 1..numberPorts with PORT_PROPERTIES_NP and compares real devices.
    */
   async portStateByName(ifname: string): Promise<number> {
+    return (await this.portPropertiesByName(ifname)).portState;
+  }
+
+  /** PORT_PROPERTIES_NP of ptp4l's port on `ifname` (state, timestamping, name), found as portStateByName does. */
+  async portPropertiesByName(ifname: string): Promise<PortProperties> {
     const wanted = realDevice(ifname);
     const dds = await this.defaultDataSet();
     const tried: string[] = [];
     for (let port = 1; port <= dds.numberPorts; port++) {
       const props = decodePortProperties(await this.query(PtpMid.PORT_PROPERTIES_NP, { clockIdentity: dds.clockIdentity, portNumber: port }));
       const real = realDevice(props.iface);
-      if (real === wanted) return props.portState;
+      if (real === wanted) return props;
       tried.push(real);
     }
     throw PtpmonPortNotFound(wanted, dds.numberPorts, tried.join(', '));
