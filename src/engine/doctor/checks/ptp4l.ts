@@ -51,11 +51,12 @@ export async function checkPtp4l(ctx: DoctorContext, found: Findings): Promise<C
     return failure(ctx, found, err);
   }
   try {
+    // Clock-wide first: the UTC offset is the tai-offset check's, even when ptp4l has no port on the interface.
     const dds = await client.defaultDataSet();
-    const port = ctx.ifname === null ? null : await client.portPropertiesByName(ctx.ifname);
+    found.ptpUtcOffset = await client.utcOffset();
     const offset = await client.masterOffset();
     const gm = formatClockIdentity(await client.grandmasterIdentity());
-    found.ptpUtcOffset = await client.utcOffset();
+    const port = ctx.ifname === null ? null : await client.portPropertiesByName(ctx.ifname);
     const where = port
       ? `port ${ctx.ifname} ${portStateName(port.portState)} (${TIMESTAMPING_NAMES[port.timestamping] ?? `timestamping ${port.timestamping}`} timestamping), `
       : '';
