@@ -15,6 +15,7 @@ import {
   decodeDefaultDataSet,
   decodeGrandmasterIdentity,
   decodeMasterOffset,
+  decodeNetworkProtocol,
   decodePortProperties,
   decodeUtcOffset,
   SHAPES,
@@ -140,6 +141,11 @@ export class PtpmonClient {
     );
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** CLOCK_DESCRIPTION networkProtocol of one port (3: layer 2, 1: UDPv4, 2: UDPv6); null when the reply does not hold it. */
+  async networkProtocol(port: PortIdentity): Promise<number | null> {
+    return decodeNetworkProtocol(await this.query(PtpMid.CLOCK_DESCRIPTION, port));
   }
 
   /** CURRENT_DATA_SET offsetFromMaster, ns. */

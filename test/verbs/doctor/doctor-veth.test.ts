@@ -84,7 +84,7 @@ test('ptp4l is ok once a real ptp4l serves its socket on the interface', async (
   const p = last.byId.ptp4l;
   assert.equal(p.status, 'ok', `${p.detail}\nptp4l log:\n${ptp4lLog}`);
   assert.equal(p.fix, null);
-  assert.match(p.detail, new RegExp(`port ${IF_A} (GRAND_MASTER|MASTER) \\(software timestamping\\)`));
+  assert.match(p.detail, new RegExp(`port ${IF_A} (GRAND_MASTER|MASTER) \\(IEEE 802\\.3 \\(layer 2\\), software timestamping\\)`));
   assert.match(p.detail, /master offset -?\d+ ns, grandmaster [0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6}/);
   assert.match(p.detail, /domain 0, transportSpecific 0, UTC offset 37 s/);
   // The kernel's TAI offset is 0 here (never changed by this test): the 0-versus-37 trap is named.

@@ -4,7 +4,8 @@
 // the doctor sees is what `send`/`rcv` will see.
 import { isIsochronError, type IsochronError } from '../../../core/errors.js';
 import { PtpmonClient } from '../../ptpmon/client.js';
-import { formatClockIdentity } from '../../ptpmon/datasets.js';
+import { formatClockIdentity, networkProtocolName } from '../../ptpmon/datasets.js';
+import type { PortIdentity } from '../../ptpmon/message.js';
 import { PortState, portStateName } from '../../ptpmon/ids.js';
 import { SOF_TIMESTAMPING } from '../../../sys/constants.js';
 import { notOk, ok, type CheckResult } from '../ids.js';
@@ -42,6 +43,17 @@ function failure(ctx: DoctorContext, found: Findings, err: IsochronError): Check
   }
 }
 
+/** The port's network transport, from CLOCK_DESCRIPTION; a ptp4l that will not say is no failure. */
+async function portTransport(client: PtpmonClient, port: PortIdentity): Promise<string> {
+  try {
+    const protocol = await client.networkProtocol(port);
+    return protocol === null ? 'transport unknown' : networkProtocolName(protocol);
+  } catch (err) {
+    if (isIsochronError(err) && err.code === 'ISOCHRON_ERR_PTPMON_MGMT_ERROR') return 'transport unknown';
+    throw err;
+  }
+}
+
 export async function checkPtp4l(ctx: DoctorContext, found: Findings): Promise<CheckResult> {
   let client: PtpmonClient;
   try {
@@ -57,8 +69,9 @@ export async function checkPtp4l(ctx: DoctorContext, found: Findings): Promise<C
     const offset = await client.masterOffset();
     const gm = formatClockIdentity(await client.grandmasterIdentity());
     const port = ctx.ifname === null ? null : await client.portPropertiesByName(ctx.ifname);
+    const transport = port ? await portTransport(client, { clockIdentity: dds.clockIdentity, portNumber: port.portNumber }) : null;
     const where = port
-      ? `port ${ctx.ifname} ${portStateName(port.portState)} (${TIMESTAMPING_NAMES[port.timestamping] ?? `timestamping ${port.timestamping}`} timestamping), `
+      ? `port ${ctx.ifname} ${portStateName(port.portState)} (${transport}, ${TIMESTAMPING_NAMES[port.timestamping] ?? `timestamping ${port.timestamping}`} timestamping), `
       : '';
     const detail =
       `ptp4l at ${ctx.udsPath}: ${where}master offset ${offset} ns, grandmaster ${gm}, clock ${formatClockIdentity(dds.clockIdentity)}, ` +
