@@ -21,28 +21,34 @@ const IF_A = `dra${tag}`;
 const IF_B = `drb${tag}`;
 const UDS = `/run/isochron-doctor-${tag}`;
 const CFG = join(tmpdir(), `isochron-doctor-${tag}.cfg`);
+const UDS_B = `/run/isochron-doctor-${tag}-b`;
+const CFG_B = join(tmpdir(), `isochron-doctor-${tag}-b.cfg`);
 
 let veth: VethPair;
 let ptp4l: ChildProcess | null = null;
+let ptp4lB: ChildProcess | null = null;
 let ptp4lLog = '';
 
 before(async () => {
   veth = await createVethPair({ a: { ifname: IF_A, ipv4: '10.79.31.1/24' }, b: { ifname: IF_B, ipv4: '10.79.31.2/24' }, prefix: 'isodoc' });
 });
 
+async function kill(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
 after(async () => {
-  if (ptp4l && ptp4l.exitCode === null && ptp4l.signalCode === null) {
-    const gone = new Promise((r) => ptp4l?.once('exit', r));
-    ptp4l.kill('SIGKILL');
-    await gone;
-  }
+  await kill(ptp4l);
+  await kill(ptp4lB);
   veth?.destroy();
-  rmSync(CFG, { force: true });
-  rmSync(UDS, { force: true });
+  for (const f of [CFG, UDS, CFG_B, UDS_B]) rmSync(f, { force: true });
 });
 
-async function doctor(ns: string, args: string[]): Promise<{ status: number | null; report: DoctorReport; byId: Record<CheckId, DoctorReport['checks'][number]> }> {
-  const r = await runNodeIn(ns, cliEntry, ['doctor', ...args, '--unix-domain-socket', UDS, '--format', 'json'], { timeoutMs: 30_000 });
+async function doctor(ns: string, args: string[], uds = UDS): Promise<{ status: number | null; report: DoctorReport; byId: Record<CheckId, DoctorReport['checks'][number]> }> {
+  const r = await runNodeIn(ns, cliEntry, ['doctor', ...args, '--unix-domain-socket', uds, '--format', 'json'], { timeoutMs: 30_000 });
   assert.equal(r.stderr, '', r.stderr);
   const report = JSON.parse(r.stdout) as DoctorReport;
   assert.ok(validate(report), JSON.stringify(validate.errors));
@@ -102,6 +108,26 @@ test('ptp4l is ok once a real ptp4l serves its socket on the interface', async (
   assert.match(b.byId.ptp4l.fix ?? '', new RegExp(`ptp4l -i ${IF_B}`));
   // ptp4l's clock-wide UTC offset still reaches the tai-offset check.
   assert.match(b.byId['tai-offset'].detail, /ptp4l's currentUtcOffset is 37 s/);
+});
+
+test('a ptp4l whose port has not synchronised yet is a warning', async () => {
+  // slaveOnly on B, facing A's master: it listens, then stays UNCALIBRATED
+  // (free-running, its servo never reports locked), never SLAVE.
+  writeFileSync(CFG_B, ['[global]', `uds_address ${UDS_B}`, 'free_running 1', 'slaveOnly 1', 'logAnnounceInterval -3', 'announceReceiptTimeout 2', ''].join('\n'));
+  ptp4lB = spawnIn(veth.nsB, 'ptp4l', ['-i', IF_B, '-S', '-2', '-f', CFG_B], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  let last: Awaited<ReturnType<typeof doctor>> | null = null;
+  while (Date.now() < deadline) {
+    last = await doctor(veth.nsB, ['-i', IF_B], UDS_B);
+    if (last.byId.ptp4l.status !== 'fail') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.ok(last);
+  const p = last.byId.ptp4l;
+  assert.equal(p.status, 'warn', p.detail);
+  assert.match(p.detail, new RegExp(`port ${IF_B} (LISTENING|UNCALIBRATED) .*: not synchronised yet$`));
+  assert.match(p.fix ?? '', /wait for SLAVE or MASTER/);
+  await kill(ptp4lB);
 });
 
 test('a down interface and a missing one fail the interface check, exit 1', async () => {
