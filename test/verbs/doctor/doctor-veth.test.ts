@@ -67,6 +67,9 @@ test('on a veth: software timestamping ok, hardware not (fix: --omit-hwts), no P
   assert.equal(byId.ptp4l.status, 'fail');
   assert.match(byId.ptp4l.detail, new RegExp(`no ptp4l answers at ${UDS}`));
   assert.ok(byId.ptp4l.fix?.includes(`ptp4l -i ${IF_A} -S -2 -m --uds_address ${UDS}`), byId.ptp4l.fix ?? '');
+  // A veth's default qdisc, read through tc: nothing enforces launch times.
+  assert.equal(byId.qdisc.status, 'warn');
+  assert.match(byId.qdisc.detail, new RegExp(`^${IF_A} has noqueue, no taprio or etf`));
   assert.equal(status, 1);
 });
 

@@ -36,6 +36,9 @@ function failure(ctx: DoctorContext, found: Findings, err: IsochronError): Check
         `ptp4l at ${ctx.udsPath} did not answer in domain ${ctx.domainNumber}, transportSpecific ${ctx.transportSpecific} within ${ctx.ptp4lTimeoutMs} ms`,
         'give --domain-number and --transport-specific the domainNumber and transportSpecific of ptp4l\'s configuration',
       );
+    case 'ISOCHRON_ERR_PTPMON_SOCKET':
+    case 'ISOCHRON_ERR_PTPMON_PATH_TOO_LONG':
+      return notOk('ptp4l', 'fail', err.message, 'run the doctor as root (it binds /var/run/isochron.PID to talk to ptp4l, as send and rcv do), with a socket path under 108 bytes');
     case 'ISOCHRON_ERR_PTPMON_PORT_NOT_FOUND':
       return notOk('ptp4l', 'fail', err.message, `run ptp4l on ${ctx.ifname}: ${ptp4lCommand(ctx, found)}`);
     default:
