@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { join } from 'node:path';
 import { CHECK_IDS, runDoctor, doctorExitStatus, type DoctorContext, type Findings, type QdiscProbe } from '../../../src/engine/doctor/index.js';
 import { CHECKS } from '../../../src/engine/doctor/checks/index.js';
@@ -121,6 +122,28 @@ test('qdisc: taprio on the interface is ok; a kernel that cannot load the schedu
   const b = await CHECKS.qdisc(context({ qdiscs: broken }), found());
   assert.equal(b.status, 'warn');
   assert.match(b.fix ?? '', /iproute2/);
+});
+
+test('a whole run on a hardware-capable node (loopback standing for the NIC, fake NIC, PHC and taprio): the JSON validates', async () => {
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'doctor.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const opener = fakePhcOpener();
+  const report = await runDoctor(
+    context({
+      ifname: 'lo',
+      io: fakeNicWithPhc(fakeNic({ ifname: 'lo', phcIndex: 0 }), phcIo(allVariants)),
+      openPhc: opener,
+      qdiscs: { kinds: () => ['taprio'], support: () => ({ support: 'builtin', source: 'fake' }) },
+    }),
+  );
+  assert.ok(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors));
+  const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+  for (const id of ['interface', 'hw-timestamping', 'sw-timestamping', 'phc', 'qdisc'] as const) assert.equal(status[id], 'ok', id);
+  assert.equal(status.ptp4l, 'fail', 'no ptp4l at the made-up socket');
+  // With a NIC that timestamps in hardware, the ptp4l command line has no -S.
+  const fix = report.checks.find((c) => c.id === 'ptp4l')?.fix ?? '';
+  assert.ok(fix.includes('ptp4l -i lo -2 -m --uds_address'), fix);
+  assert.deepEqual(opener.opened, [0]);
 });
 
 test('a whole run on an interface that does not exist: interface fails, the interface checks skip, exit 1', async () => {
