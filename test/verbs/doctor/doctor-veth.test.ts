@@ -14,6 +14,7 @@ import { Ajv } from 'ajv';
 import { createVethPair, execIn, runNodeIn, spawnIn, type VethPair } from '../../helpers/netns.js';
 import { cliEntry, repoRoot } from '../../helpers/paths.js';
 import type { CheckId, DoctorReport } from '../../../src/engine/doctor/index.js';
+import { kernelTaiOffset } from '../../../src/sys/time.js';
 
 const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs', 'doctor.schema.json'), 'utf8')));
 const tag = `${process.pid % 100000}`;
@@ -74,6 +75,7 @@ test('on a veth: software timestamping ok, hardware not (fix: --omit-hwts), no P
 });
 
 test('ptp4l is ok once a real ptp4l serves its socket on the interface', async () => {
+  const taiBefore = kernelTaiOffset();
   // Free-running: namespaces share CLOCK_REALTIME, which other tests rely on.
   writeFileSync(CFG, ['[global]', `uds_address ${UDS}`, 'free_running 1', 'logAnnounceInterval -3', 'announceReceiptTimeout 2', 'utc_offset 37', ''].join('\n'));
   ptp4l = spawnIn(veth.nsA, 'ptp4l', ['-i', IF_A, '-S', '-2', '-m', '-f', CFG], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,6 +102,8 @@ test('ptp4l is ok once a real ptp4l serves its socket on the interface', async (
   assert.equal(last.byId['tai-offset'].status, 'warn');
   assert.match(last.byId['tai-offset'].detail, /kernel TAI offset 0 s but ptp4l's currentUtcOffset is 37 s/);
   assert.match(last.byId['tai-offset'].fix ?? '', /--utc-tai-offset 37/);
+  // The doctor only reads the kernel's offset, whatever ptp4l announces.
+  assert.equal(kernelTaiOffset(), taiBefore);
   // Another domain: ptp4l drops the requests, the doctor says which options to match.
   const other = await doctor(veth.nsA, ['-i', IF_A, '--domain-number', '7']);
   assert.equal(other.byId.ptp4l.status, 'fail');
