@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { join } from 'node:path';
-import { CHECK_IDS, runDoctor, doctorExitStatus, type DoctorContext, type Findings, type QdiscProbe } from '../../../src/engine/doctor/index.js';
+import { CHECK_IDS, CHECK_STATUSES, DOCTOR_SCHEMA, runDoctor, doctorExitStatus, type DoctorContext, type Findings, type QdiscProbe } from '../../../src/engine/doctor/index.js';
 import { CHECKS } from '../../../src/engine/doctor/checks/index.js';
 import { ptp4lCommand } from '../../../src/engine/doctor/checks/ptp4l.js';
 import { hasCapability } from '../../../src/engine/doctor/checks/realtime.js';
@@ -170,9 +170,11 @@ test('CapEff parsing: the capability bit, and null when the line is missing', ()
   assert.equal(hasCapability(null, 23), null);
 });
 
-test('the JSON schema lists exactly the check ids of the code, in order', () => {
+test('the JSON schema lists exactly the check ids and statuses of the code, in order, and its schema name', () => {
   const schema = JSON.parse(readFileSync(join(repoRoot, 'docs', 'doctor.schema.json'), 'utf8'));
   const items = schema.properties.checks.items;
   assert.deepEqual(items.properties.id.enum, [...CHECK_IDS]);
+  assert.deepEqual(items.properties.status.enum, [...CHECK_STATUSES]);
+  assert.equal(schema.properties.schema.const, DOCTOR_SCHEMA);
   assert.equal(schema.properties.checks.minItems, CHECK_IDS.length);
 });
