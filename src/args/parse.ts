@@ -11,7 +11,7 @@ import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
 import { ResolvedOptions } from './resolve.js';
 import { unknownVerb } from './errors.js';
-import { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
+import { ALL_VERB_NAMES, VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
 import type { Clock } from './values/index.js';
 import { clockTaiNs } from './values/clock.js';
 
@@ -97,7 +97,7 @@ function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly strin
  */
 export function planCommandLine<M>(grammars: Grammars<M>, argv0: string, args: readonly string[], ctx: ParseContext): Plan<M> {
   if (args.length < 1) return { kind: 'exit', stderr: topLevelUsage(), status: TOP_LEVEL_STATUS };
-  for (const verb of VERB_NAMES) {
+  for (const verb of ALL_VERB_NAMES) {
     if (argv0 === `isochron-${verb}`) return planVerb(grammars, verb, args, ctx);
   }
   const [first, ...rest] = args;

@@ -2,7 +2,7 @@
 // options, and the implementation that runs them.
 import type { VerbSpec } from '../args/spec.js';
 import type { VerbGrammar } from '../args/parse.js';
-import { VERB_NAMES, type VerbName } from '../args/verb-names.js';
+import { ALL_VERB_NAMES, type VerbName } from '../args/verb-names.js';
 import { SEND_SPEC, buildSendOptions, type SendOptions } from '../engine/sender/options.js';
 import { RCV_SPEC, buildRcvOptions, type RcvOptions } from '../verbs/rcv/options.js';
 import { DAEMON_SPEC, buildDaemonOptions, type DaemonOptions } from '../verbs/daemon/options.js';
@@ -14,6 +14,7 @@ import {
 } from '../verbs/orchestrate/options.js';
 import { REPORT_VERB } from './report-verb.js';
 import type { ReportOptions } from '../verbs/report/request.js';
+import { DOCTOR_SPEC, buildDoctorOptions, type DoctorOptions } from '../verbs/doctor/options.js';
 
 export interface Verb<O> extends VerbGrammar<O> {
   /** Runs the verb (loaded on first use); resolves to the process exit status. */
@@ -26,6 +27,7 @@ export interface VerbOptions {
   send: SendOptions;
   rcv: RcvOptions;
   report: ReportOptions;
+  doctor: DoctorOptions;
 }
 
 export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
@@ -67,7 +69,15 @@ export const VERBS: { readonly [K in VerbName]: Verb<VerbOptions[K]> } = {
     },
   },
   report: REPORT_VERB,
+  doctor: {
+    spec: DOCTOR_SPEC,
+    build: buildDoctorOptions,
+    run: async (options) => {
+      const { runDoctorVerb } = await import('../verbs/doctor/run.js');
+      return runDoctorVerb(options);
+    },
+  },
 };
 
 /** Each verb's option table (what `--help` prints), from VERBS. */
-export const VERB_SPECS = Object.fromEntries(VERB_NAMES.map((v) => [v, VERBS[v].spec])) as Readonly<Record<VerbName, VerbSpec>>;
+export const VERB_SPECS = Object.fromEntries(ALL_VERB_NAMES.map((v) => [v, VERBS[v].spec])) as Readonly<Record<VerbName, VerbSpec>>;

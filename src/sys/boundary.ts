@@ -4,6 +4,7 @@
 //
 //   DeviceIoctl     - every ioctl about NIC timestamping and PHCs
 //                     (SIOCSHWTSTAMP, SIOCETHTOOL, PTP_SYS_OFFSET*).
+//   PhcOpener       - opening /dev/ptpN (no PHC exists on a test machine).
 //   TimestampSource - where a sender/receiver gets its packet I/O and its
 //                     timestamps: a real socket, or a fake that stamps
 //                     packets with a made-up hardware clock and reports
@@ -12,6 +13,7 @@ import type { ControlInfo } from './cmsg.js';
 import type { Received } from './dgram.js';
 
 export type { DeviceIoctl } from './ioctl.js';
+export type { PhcOpener } from './phc.js';
 
 /** The packet path of a sender or receiver, with timestamps; DgramSocket implements it. */
 export interface TimestampSource {

@@ -41,6 +41,7 @@ export interface Libc {
   setns(fd: number, nstype: number): number;
   strerror(errnum: number): string;
   adjtimex(buf: Ptr): number;
+  getrlimit(resource: number, rlim: Ptr): number;
 }
 
 const prototypes: Record<keyof Libc, string> = {
@@ -73,6 +74,7 @@ const prototypes: Record<keyof Libc, string> = {
   setns: 'int setns(int, int)',
   strerror: 'const char *strerror(int)',
   adjtimex: 'int adjtimex(void *)',
+  getrlimit: 'int getrlimit(int, void *)',
 };
 
 let bound: Libc | undefined;

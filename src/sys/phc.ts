@@ -140,3 +140,15 @@ export class Phc {
     libc().close(this.fd);
   }
 }
+
+/** An open PHC as the PTP_SYS_OFFSET probes need it: its fd (handed to a DeviceIoctl) and path. */
+export interface PhcHandle {
+  readonly fd: number;
+  readonly path: string;
+  close(): void;
+}
+
+/** Opens /dev/ptpN: the real device by default, a fake where no PHC exists (tests). Throws a system error. */
+export type PhcOpener = (index: number) => PhcHandle;
+
+export const openPhcDevice: PhcOpener = (index) => Phc.openIndex(index);

@@ -4,7 +4,7 @@
 // wraps a real socket and adds the hardware timestamps such a NIC would give.
 import { E } from '../../src/core/errors.js';
 import { ETHTOOL_GET_TS_INFO, HWTSTAMP_FILTER_ALL, PTP_SYS_OFFSET, PTP_SYS_OFFSET_EXTENDED, PTP_SYS_OFFSET_PRECISE, SIOCETHTOOL, SIOCGHWTSTAMP, SIOCSHWTSTAMP, SOF_TIMESTAMPING } from '../../src/sys/constants.js';
-import type { DeviceIoctl, TimestampSource, Received } from '../../src/sys/boundary.js';
+import type { DeviceIoctl, PhcOpener, TimestampSource, Received } from '../../src/sys/boundary.js';
 import { decodeHwTstampConfig, encodeEthtoolTsInfo, encodeHwTstampConfig, writePtpClockTime, type HwTstampConfig } from '../../src/sys/structs.js';
 
 export interface FakeNicOptions {
@@ -12,6 +12,8 @@ export interface FakeNicOptions {
   phcIndex: number;
   /** rx_filter the "driver" really applies (drivers may broaden the request). */
   appliedRxFilter?: number;
+  /** ETHTOOL_GET_TS_INFO rx_filters (bit n = HWTSTAMP_FILTER n); default: ALL only. */
+  rxFilters?: number;
 }
 
 /** A NIC that answers ETHTOOL_GET_TS_INFO and SIOC[GS]HWTSTAMP like a PTP-capable driver. */
@@ -31,7 +33,7 @@ export function fakeNic(opts: FakeNicOptions): DeviceIoctl & { readonly config: 
             SOF_TIMESTAMPING.TX_SOFTWARE | SOF_TIMESTAMPING.RX_SOFTWARE | SOF_TIMESTAMPING.SOFTWARE,
           phcIndex: opts.phcIndex,
           txTypes: 0b11,
-          rxFilters: 1 << HWTSTAMP_FILTER_ALL,
+          rxFilters: opts.rxFilters ?? 1 << HWTSTAMP_FILTER_ALL,
         }, data);
         return 0;
       case SIOCSHWTSTAMP: {
@@ -109,6 +111,25 @@ export function fakePhc(opts: FakePhcOptions): DeviceIoctl {
     }
     return E.ENOTTY;
   };
+}
+
+/** Opens /dev/ptpN without a device: an fd no real ioctl could reach, for a fakePhc to answer; records opens and closes. */
+export function fakePhcOpener(): PhcOpener & { readonly opened: number[]; readonly closed: number } {
+  const state = { opened: [] as number[], closed: 0 };
+  const open: PhcOpener = (index) => {
+    state.opened.push(index);
+    return { fd: -1000 - index, path: `/dev/ptp${index}`, close: () => void state.closed++ };
+  };
+  return Object.defineProperties(open, {
+    opened: { get: () => state.opened, enumerable: true },
+    closed: { get: () => state.closed, enumerable: true },
+  }) as PhcOpener & { readonly opened: number[]; readonly closed: number };
+}
+
+/** One DeviceIoctl for a NIC and its PHC: PTP_SYS_OFFSET* go to the PHC, the rest to the NIC. */
+export function fakeNicWithPhc(nic: DeviceIoctl, phc: DeviceIoctl): DeviceIoctl {
+  const phcRequests = new Set([PTP_SYS_OFFSET, PTP_SYS_OFFSET_EXTENDED, PTP_SYS_OFFSET_PRECISE]);
+  return (fd, request, arg, data) => (phcRequests.has(request) ? phc(fd, request, arg, data) : nic(fd, request, arg, data));
 }
 
 const TS_TYPE_SCHED = 1;

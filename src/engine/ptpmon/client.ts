@@ -15,10 +15,12 @@ import {
   decodeDefaultDataSet,
   decodeGrandmasterIdentity,
   decodeMasterOffset,
+  decodeNetworkProtocol,
   decodePortProperties,
   decodeUtcOffset,
   SHAPES,
   type DefaultDataSet,
+  type PortProperties,
 } from './datasets.js';
 import { PtpmonBadReply, PtpmonClosed, PtpmonManagementError, PtpmonNotRunning, PtpmonPathTooLong, PtpmonPortNotFound, PtpmonSocket, PtpmonTimeout } from './errors.js';
 import { managementErrorText, PtpMid, ptpMidName } from './ids.js';
@@ -141,6 +143,11 @@ export class PtpmonClient {
     return run;
   }
 
+  /** CLOCK_DESCRIPTION networkProtocol of one port (3: layer 2, 1: UDPv4, 2: UDPv6); null when the reply does not hold it. */
+  async networkProtocol(port: PortIdentity): Promise<number | null> {
+    return decodeNetworkProtocol(await this.query(PtpMid.CLOCK_DESCRIPTION, port));
+  }
+
   /** CURRENT_DATA_SET offsetFromMaster, ns. */
   async masterOffset(): Promise<bigint> {
     return decodeMasterOffset(await this.query(PtpMid.CURRENT_DATA_SET));
@@ -165,13 +172,18 @@ export class PtpmonClient {
    * walks ports 1..numberPorts with PORT_PROPERTIES_NP and compares real devices.
    */
   async portStateByName(ifname: string): Promise<number> {
+    return (await this.portPropertiesByName(ifname)).portState;
+  }
+
+  /** PORT_PROPERTIES_NP of ptp4l's port on `ifname` (state, timestamping, name), found as portStateByName does. */
+  async portPropertiesByName(ifname: string): Promise<PortProperties> {
     const wanted = realDevice(ifname);
     const dds = await this.defaultDataSet();
     const tried: string[] = [];
     for (let port = 1; port <= dds.numberPorts; port++) {
       const props = decodePortProperties(await this.query(PtpMid.PORT_PROPERTIES_NP, { clockIdentity: dds.clockIdentity, portNumber: port }));
       const real = realDevice(props.iface);
-      if (real === wanted) return props.portState;
+      if (real === wanted) return props;
       tried.push(real);
     }
     throw PtpmonPortNotFound(wanted, dds.numberPorts, tried.join(', '));

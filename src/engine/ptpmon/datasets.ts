@@ -11,6 +11,8 @@ export const SHAPES: Record<number, DataShape> = {
   [PtpMid.PORT_DATA_SET]: { kind: 'fixed', size: 26 },
   // portIdentity (10), portState, timestamping, then PTPText interface name.
   [PtpMid.PORT_PROPERTIES_NP]: { kind: 'text', fixed: 13 },
+  // clockType (2), physicalLayerProtocol PTPText (1+), physicalAddressLength (2), protocolAddress (4+), ...
+  [PtpMid.CLOCK_DESCRIPTION]: { kind: 'variable', min: 9 },
 };
 
 export interface DefaultDataSet {
@@ -69,4 +71,26 @@ export function decodePortProperties(d: Buffer): PortProperties {
 export function formatClockIdentity(id: Uint8Array): string {
   const h = Buffer.from(id.subarray(0, 8)).toString('hex');
   return `${h.slice(0, 6)}.${h.slice(6, 10)}.${h.slice(10, 16)}`;
+}
+
+/** networkProtocol of a PortAddress (IEEE 1588 table 3), as ptp4l's transports report it. */
+const NETWORK_PROTOCOLS: Record<number, string> = { 1: 'UDPv4', 2: 'UDPv6', 3: 'IEEE 802.3 (layer 2)', 4: 'DeviceNet', 5: 'ControlNet', 6: 'PROFINET', 0xfffe: 'UNIX domain socket' };
+
+export function networkProtocolName(protocol: number): string {
+  return NETWORK_PROTOCOLS[protocol] ?? `network protocol ${protocol}`;
+}
+
+/**
+ * CLOCK_DESCRIPTION's protocolAddress.networkProtocol: the port's transport.
+ * The fields before it have their own lengths (a PTPText, then a
+ * length-prefixed physical address); null when one runs past the data.
+ */
+export function decodeNetworkProtocol(d: Buffer): number | null {
+  let at = 2; // clockType
+  if (at + 1 > d.length) return null;
+  at += 1 + d[at]; // physicalLayerProtocol
+  if (at + 2 > d.length) return null;
+  at += 2 + d.readUInt16BE(at); // physicalAddress
+  if (at + 2 > d.length) return null;
+  return d.readUInt16BE(at);
 }

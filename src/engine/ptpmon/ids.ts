@@ -2,6 +2,7 @@
 // and linuxptp's extensions (the *_NP ids). Only what the monitor reads.
 
 export const PtpMid = {
+  CLOCK_DESCRIPTION: 0x0001,
   DEFAULT_DATA_SET: 0x2000,
   CURRENT_DATA_SET: 0x2001,
   PARENT_DATA_SET: 0x2002,

@@ -68,7 +68,9 @@ export function encodeGet(r: GetRequest): Buffer {
 export type DataShape =
   | { kind: 'fixed'; size: number }
   /** A fixed part whose last byte counts the text that follows (PTPText), padded to an even length. */
-  | { kind: 'text'; fixed: number };
+  | { kind: 'text'; fixed: number }
+  /** Several variable-length fields (CLOCK_DESCRIPTION): at least `min` bytes; its decoder checks each length. */
+  | { kind: 'variable'; min: number };
 
 export type ReplyVerdict =
   | { kind: 'data'; data: Buffer }
@@ -84,6 +86,9 @@ function bad(detail: string): ReplyVerdict {
 function checkData(mid: number, data: Buffer, shape: DataShape): string | null {
   if (shape.kind === 'fixed') {
     return data.length === shape.size ? null : `TLV length ${data.length + 2} for ${ptpMidName(mid)}, expected ${shape.size + 2}`;
+  }
+  if (shape.kind === 'variable') {
+    return data.length >= shape.min ? null : `TLV length ${data.length + 2} for ${ptpMidName(mid)}, expected at least ${shape.min + 2}`;
   }
   if (data.length < shape.fixed) return `TLV length ${data.length + 2} for ${ptpMidName(mid)}, expected at least ${shape.fixed + 2}`;
   const textLen = data[shape.fixed - 1];

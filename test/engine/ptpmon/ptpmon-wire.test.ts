@@ -140,5 +140,6 @@ test('data set decoders and names', () => {
   assert.equal(managementErrorText(2), 'no such ID');
   assert.equal(managementErrorText(0x1234), 'unknown');
   assert.equal(ptpMidName(0x2001), 'CURRENT_DATA_SET');
-  assert.equal(ptpMidName(0x1), '0x0001');
+  assert.equal(ptpMidName(0x1), 'CLOCK_DESCRIPTION');
+  assert.equal(ptpMidName(0x0ff0), '0x0ff0');
 });
