@@ -2,10 +2,12 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { DAEMON_OPTION_DOCS } from './option-docs.js';
 import type { IpAddress } from '../../args/values/index.js';
 import { DEFAULT_STATS_PORT } from '../../engine/traffic/defaults.js';
 
-export const DAEMON_SPEC: VerbSpec = {
+export const DAEMON_SPEC: VerbSpec = documented({
   usageName: 'isochron-daemon',
   options: [
     HELP_OPTION,
@@ -14,7 +16,7 @@ export const DAEMON_SPEC: VerbSpec = {
     { short: '-P', long: '--stats-port', key: 'statsPort', kind: 'long', optional: true },
     { short: '-S', long: '--stats-address', key: 'statsAddress', kind: 'ip', optional: true },
   ],
-};
+}, DAEMON_OPTION_DOCS);
 
 export interface DaemonOptions {
   /** null: not given or empty (C keeps an empty name = none). */

@@ -6,15 +6,17 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { ORCHESTRATE_OPTION_DOCS } from './option-docs.js';
 import { inputFileUnreadable } from '../../args/errors.js';
 
-export const ORCHESTRATE_SPEC: VerbSpec = {
+export const ORCHESTRATE_SPEC: VerbSpec = documented({
   usageName: 'isochron-orchestrate',
   options: [
     HELP_OPTION,
     { short: '-F', long: '--input-file', key: 'inputFile', kind: 'filepath', optional: false, limit: PATH_LIMIT },
   ],
-};
+}, ORCHESTRATE_OPTION_DOCS);
 
 export interface OrchestrateOptions {
   inputFile: string;

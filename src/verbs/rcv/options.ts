@@ -4,12 +4,14 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { RCV_OPTION_DOCS } from './option-docs.js';
 import type { IpAddress } from '../../args/values/index.js';
 import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
 import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
-export const RCV_SPEC: VerbSpec = {
+export const RCV_SPEC: VerbSpec = documented({
   usageName: 'isochron-rcv',
   options: [
     HELP_OPTION,
@@ -31,7 +33,7 @@ export const RCV_SPEC: VerbSpec = {
     opt('-R', '--num-readings', 'numReadings', 'long'),
     opt('-Y', '--omit-hwts', 'omitHwts', 'bool'),
   ],
-};
+}, RCV_OPTION_DOCS);
 
 export interface RcvOptions {
   interface: string;

@@ -4,6 +4,8 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { REPORT_OPTION_DOCS } from './option-docs.js';
 import { SUMMARY_FORMATS, type ReportOptions, type SummaryFormat } from './request.js';
 import { ReportBadFormat } from './errors.js';
 
@@ -13,7 +15,7 @@ const PRINTF_ARGS_LIMIT = 255;
 /** --format's value is one short word; anything this long is already wrong. */
 const FORMAT_LIMIT = 64;
 
-export const REPORT_SPEC: VerbSpec = {
+export const REPORT_SPEC: VerbSpec = documented({
   usageName: 'isochron-report',
   options: [
     HELP_OPTION,
@@ -26,7 +28,7 @@ export const REPORT_SPEC: VerbSpec = {
     // Ours, after the C tool's options (docs/report.md).
     { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
   ],
-};
+}, REPORT_OPTION_DOCS);
 
 export const DEFAULT_REPORT_FILE = 'isochron.dat';
 
