@@ -15,7 +15,7 @@ function valueFlags(option: CompletionOption): string {
     case 'interface':
       return " -x -a '(string replace -r \".*/\" \"\" /sys/class/net/*)'";
     case 'file':
-      return option.value.pattern ? ` -x -a ${q(`(__fish_complete_suffix ${option.value.pattern.replace(/^\*/, '')})`)}` : ' -r -F';
+      return option.value.pattern ? ` -x -a ${q(`(__isochron_files ${option.value.pattern.replace(/^\*/, '')})`)}` : ' -r -F';
     case 'free':
       return ' -x';
   }
@@ -35,6 +35,18 @@ export function fishScript(model: CompletionModel): string {
     '# (and the same file, or a link, as isochron-VERB.fish for each verb name).',
     '',
     'complete -c isochron -f',
+    '',
+    '# Directories and the files ending in $argv[1] (fish\'s own suffix helper offers every file).',
+    'function __isochron_files',
+    '    for f in (commandline -ct)*',
+    '        if test -d $f',
+    '            echo $f/',
+    '        else if string match -q -- "*$argv[1]" $f',
+    '            echo $f',
+    '        end',
+    '    end',
+    'end',
+    '',
   ];
   for (const v of model.verbs) lines.push(`complete -c isochron -n '__fish_use_subcommand' -a ${v.name} -d ${q(v.summary)}`);
   for (const c of model.commands) lines.push(`complete -c isochron -n '__fish_use_subcommand' -a ${c.name} -d ${q(c.summary)}`);
