@@ -14,15 +14,9 @@ export type OptionDocs = Readonly<Record<string, OptionDoc>>;
  */
 export const TIME_UNIT = 'seconds.nanoseconds (sec.nsec); a number without a dot is nanoseconds, so 0.001 and 1000000 are both 1 ms';
 
-/** -h/--help is the same in every verb. */
-export const HELP_DOC: OptionDoc = {
-  meaning: 'Print the C usage lines and then what every option means; exit status 255, as the C tool (isochron help VERB prints the same on stdout with status 0)',
-  example: '--help',
-};
-
 /**
- * The table with each option's doc filled from `docs` (the help option from
- * HELP_DOC). Throws at import time when `docs` names an option the table
+ * The table with each option's doc filled from `docs` (HELP_OPTION carries
+ * its own). Throws at import time when `docs` names an option the table
  * lacks (a typo would silently leave an option undocumented) or documents
  * one that already has its doc in its row.
  */
@@ -32,10 +26,10 @@ export function documented(spec: VerbSpec, docs: OptionDocs): VerbSpec {
     if (!longs.has(long)) throw new Error(`${spec.usageName}: a doc for ${long}, which the table does not have`);
   }
   const options = spec.options.map((o): OptionSpec => {
-    const doc = docs[o.long] ?? (o.kind === 'help' ? HELP_DOC : undefined);
+    const doc = docs[o.long];
     if (doc === undefined) return o;
-    if (o.doc !== undefined && docs[o.long] !== undefined) throw new Error(`${spec.usageName}: ${o.long} is documented twice`);
-    return o.doc !== undefined ? o : { ...o, doc };
+    if (o.doc !== undefined) throw new Error(`${spec.usageName}: ${o.long} is documented twice`);
+    return { ...o, doc };
   });
   return { ...spec, options };
 }

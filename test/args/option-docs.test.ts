@@ -29,7 +29,7 @@ test('documented() fills docs by long spelling, and refuses an unknown or doubly
   const spec: VerbSpec = { usageName: 'isochron-x', options: [HELP_OPTION, opt('-a', '--alpha', 'alpha', 'bool')] };
   const done = documented(spec, { '--alpha': { meaning: 'Alpha' } });
   assert.equal(done.options[1].doc?.meaning, 'Alpha');
-  assert.ok(done.options[0].doc?.meaning, 'the help option gets the shared help doc');
+  assert.ok(done.options[0].doc?.meaning, 'the help option carries its own doc');
   assert.equal(spec.options[1].doc, undefined, 'the input table is not changed');
   assert.throws(() => documented(spec, { '--alpah': { meaning: 'typo' } }), /--alpah, which the table does not have/);
   const inRow: VerbSpec = { usageName: 'isochron-x', options: [{ ...opt('-a', '--alpha', 'alpha', 'bool'), doc: { meaning: 'row' } }] };
