@@ -26,7 +26,7 @@ export type Shell = (typeof SHELLS)[number];
 
 /** Our lines after the C top-level usage: the verbs explained, our commands, the manuals. */
 export function topLevelHelpTail(): string {
-  const width = 12;
+  const width = 13;
   const lines = ['', "The verbs (isochron's own help; the lines above are the C tool's usage):"];
   for (const verb of VERB_NAMES) lines.push(`  ${verb.padEnd(width)}${VERB_SUMMARIES[verb] ?? ''}`);
   lines.push('Our commands beside them:');

@@ -108,7 +108,8 @@ export const SEND_OPTION_DOCS: OptionDocs = {
     example: '--omit-remote-sync',
   },
   '--tracemark': {
-    meaning: "Write a marker per frame to the kernel's ftrace buffer (trace_marker), to line the frames up with a kernel trace",
+    meaning:
+      "The C sender's ftrace marking (it writes to the kernel's trace_marker while sending, to line frames up with a kernel trace); accepted for compatibility, this implementation writes no marker",
     default: 'off',
     example: '--tracemark',
   },

@@ -5,12 +5,12 @@ import { DEFAULT_STATS_PORT } from '../../engine/traffic/defaults.js';
 
 export const DAEMON_OPTION_DOCS: OptionDocs = {
   '--pid-file': {
-    meaning: "File the daemon writes its process id to once it runs in the background (for stopping it: kill $(cat FILE))",
+    meaning: 'File the daemon writes its process id to once it listens, and removes when it stops (for stopping it: kill $(cat FILE))',
     default: 'none',
     example: '--pid-file /run/isochron.pid',
   },
   '--log-file': {
-    meaning: "File the daemon's messages go to once it has detached from the terminal",
+    meaning: "File the daemon's messages go to once it has detached from the terminal; emptied when the daemon starts",
     default: 'none (messages are discarded)',
     example: '--log-file /var/log/isochron.log',
   },
