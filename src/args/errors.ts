@@ -15,15 +15,17 @@ export function parseFailure(errno: number, ...lines: string[]): string {
 }
 
 
+/** `hint`: our line after C's (src/args/did-you-mean.ts), when there is one. */
 export const unknownVerb = defineError(
   'ISOCHRON_ERR_CLI_UNKNOWN_VERB',
   TOP_LEVEL_EINVAL,
-  (prog: string, verb: string) =>
-    `${prog}: unknown function ${verb}, expected one of ${VERB_NAMES.map((v) => `"${v}", `).join('')}`,
+  (prog: string, verb: string, hint?: string) =>
+    `${prog}: unknown function ${verb}, expected one of ${VERB_NAMES.map((v) => `"${v}", `).join('')}` +
+    (hint ? `\n${hint}` : ''),
 );
 
-export const unknownOption = defineError('ISOCHRON_ERR_CLI_UNKNOWN_OPTION', Errno.EINVAL, (arg: string) =>
-  parseFailure(Errno.EINVAL, `Unrecognized option ${arg}`),
+export const unknownOption = defineError('ISOCHRON_ERR_CLI_UNKNOWN_OPTION', Errno.EINVAL, (arg: string, hint?: string) =>
+  parseFailure(Errno.EINVAL, `Unrecognized option ${arg}`) + (hint ? `\n${hint}` : ''),
 );
 
 export const missingValue = defineError('ISOCHRON_ERR_CLI_MISSING_VALUE', Errno.EINVAL, (arg: string) =>

@@ -6,7 +6,9 @@
 // (src/cli/command-line.ts) hands in all five; the orchestrator's exec
 // lines only `send`, so a line naming another verb comes back as 'other'.
 import { isIsochronError } from '../core/errors.js';
-import { renderUsage, type VerbSpec } from './spec.js';
+import type { VerbSpec } from './spec.js';
+import { renderVerbHelp } from './option-help.js';
+import { unknownVerbHint } from './did-you-mean.js';
 import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
 import { ResolvedOptions } from './resolve.js';
@@ -73,7 +75,7 @@ export function parseVerbArgs<M, K extends keyof M & VerbName>(
 ): VerbParse<M[K]> {
   const grammar = grammars[verb] as VerbGrammar<M[K]>;
   const scanned = scanArgs(grammar.spec, args, nowTai);
-  if (scanned.helpRequested) return { kind: 'usage', text: renderUsage(grammar.spec) };
+  if (scanned.helpRequested) return { kind: 'usage', text: renderVerbHelp(grammar.spec) };
   const collected = collectWithSade(specsOf(grammars), verb, scanned.occurrences);
   return { kind: 'options', options: grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai)) };
 }
@@ -90,6 +92,11 @@ function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly strin
   }
 }
 
+/** The verb an argv[0] of exactly "isochron-VERB" selects (README quirk 14), if any. */
+export function verbOfProgramName(argv0: string): VerbName | undefined {
+  return ALL_VERB_NAMES.find((verb) => argv0 === `isochron-${verb}`);
+}
+
 /**
  * C's isochron_parse_args(): with fewer than one argument, the usage; then
  * an exact match of argv[0] with "isochron-VERB" (so only a bare name
@@ -97,9 +104,8 @@ function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly strin
  */
 export function planCommandLine<M>(grammars: Grammars<M>, argv0: string, args: readonly string[], ctx: ParseContext): Plan<M> {
   if (args.length < 1) return { kind: 'exit', stderr: topLevelUsage(), status: TOP_LEVEL_STATUS };
-  for (const verb of ALL_VERB_NAMES) {
-    if (argv0 === `isochron-${verb}`) return planVerb(grammars, verb, args, ctx);
-  }
+  const programVerb = verbOfProgramName(argv0);
+  if (programVerb) return planVerb(grammars, programVerb, args, ctx);
   const [first, ...rest] = args;
   if (first === '-V' || first === '--version') {
     return { kind: 'exit', stderr: `${ctx.version}\n`, status: TOP_LEVEL_STATUS };
@@ -108,6 +114,6 @@ export function planCommandLine<M>(grammars: Grammars<M>, argv0: string, args: r
     return { kind: 'exit', stderr: topLevelUsage(), status: TOP_LEVEL_STATUS };
   }
   if (isVerbName(first)) return planVerb(grammars, first, rest, ctx);
-  const err = unknownVerb(argv0, first);
+  const err = unknownVerb(argv0, first, unknownVerbHint(first));
   return { kind: 'exit', stderr: `${err.message}\n`, status: err.exitStatus };
 }

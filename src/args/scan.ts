@@ -18,6 +18,7 @@ import type { OptionSpec, VerbSpec } from './spec.js';
 import { valueCount } from './spec.js';
 import { missingOption, missingValue, unknownOption } from './errors.js';
 import { convertValue, type Clock } from './values/index.js';
+import { unknownOptionHint } from './did-you-mean.js';
 
 export interface Occurrence {
   readonly spec: OptionSpec;
@@ -44,7 +45,7 @@ export function scanArgs(spec: VerbSpec, args: readonly string[], nowTai: Clock)
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const option = findOption(spec, name);
-    if (!option) throw unknownOption(name);
+    if (!option) throw unknownOption(name, unknownOptionHint(spec, name));
     i++;
     const texts: (string | undefined)[] = [];
     if (eq >= 0) texts.push(arg.slice(eq + 1));

@@ -93,7 +93,18 @@ export const opt = (short: string, long: string, key: string, kind: OptionSpec['
   ...(limit === undefined ? {} : { limit }),
 });
 
-export const HELP_OPTION: OptionSpec = { short: '-h', long: '--help', key: 'showHelp', kind: 'help', optional: true };
+export const HELP_OPTION: OptionSpec = {
+  short: '-h',
+  long: '--help',
+  key: 'showHelp',
+  kind: 'help',
+  optional: true,
+  // The same in every verb, so every table (also a new verb's) has it documented.
+  doc: {
+    meaning: 'Print the C usage lines and then what every option means; exit status 255, as the C tool (isochron help VERB prints the same on stdout with status 0)',
+    example: '--help',
+  },
+};
 
 /** A verb's table: the help heading ("isochron-send") and options in C order. */
 export interface VerbSpec {

@@ -5,6 +5,7 @@ import type { VerbName } from '../args/verb-names.js';
 import { VERBS, type VerbOptions } from './verbs.js';
 import { packageVersion } from './version.js';
 import { programNameFrom } from './program-name.js';
+import { planExtension } from './extensions.js';
 
 /** argv[0] as C would compare it (see program-name.ts). */
 export function programName(): string {
@@ -17,6 +18,12 @@ function runVerb<K extends VerbName>(verb: K, options: VerbOptions[K]): Promise<
 
 /** Runs the command line; resolves to the exit status (never rejects for user errors). */
 export async function main(argv0: string, args: string[]): Promise<number> {
+  const ours = await planExtension(argv0, args, packageVersion());
+  if (ours) {
+    if (ours.stdout) process.stdout.write(ours.stdout);
+    if (ours.stderr) process.stderr.write(ours.stderr);
+    return ours.status;
+  }
   const plan = planCommandLine(argv0, args, { version: packageVersion() });
   if (plan.kind === 'exit') {
     process.stderr.write(plan.stderr);

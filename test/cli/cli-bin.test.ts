@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { runCli, withOurLines } from '../helpers/cli.js';
 import { cliEntry, vectorsDir } from '../helpers/paths.js';
 import { renderUsage } from '../../src/args/spec.js';
 import { REPORT_SPEC } from '../../src/verbs/report/options.js';
@@ -20,12 +20,12 @@ test('an npm-style isochron-report symlink run through its shebang dispatches to
     const link = join(dir, 'isochron-report');
     symlinkSync(cliEntry, link);
     const help = spawnSync(link, ['--help'], { encoding: 'utf8' });
-    assert.equal(help.stderr, renderUsage(REPORT_SPEC));
+    assert.equal(help.stderr, withOurLines(renderUsage(REPORT_SPEC)));
     assert.equal(help.stdout, '');
     assert.equal(help.status, 255);
     // Like C, no argument at all is the top-level usage even under a verb name.
     const bare = spawnSync(link, [], { encoding: 'utf8' });
-    assert.equal(bare.stderr, topLevelUsage());
+    assert.equal(bare.stderr, withOurLines(topLevelUsage()));
     assert.equal(bare.status, 22);
   } finally {
     rmSync(dir, { recursive: true, force: true });

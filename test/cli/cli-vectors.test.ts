@@ -9,8 +9,11 @@
 // - a send/rcv usage recorded from the master build (no -Y line) expects the
 //   omit-hwts text, which the README defines as the master text with the
 //   `-Y|--omit-hwts` line last (e.g. symlink_send_help_bare_argv0);
-// - a send usage ends with our own options (--fail-fast) after C's, and so do
-//   the daemon and rcv usages (--metrics-port, --metrics-address);
+// - a send usage ends with our own options (--fail-fast, --no-progress) after C's, and so do
+//   the rcv, orchestrate and daemon usages (--no-progress, --metrics-port, --metrics-address);
+// - after the C lines of a usage text, an unknown option or an unknown verb,
+//   our lines follow (the help that teaches, the did-you-mean line:
+//   ourLinesAfter in test/helpers/cli.ts);
 // - a case recorded "inside netns NAME" runs inside a namespace pair this
 //   test creates (and deletes) with the README's topology: vxa
 //   10.199.0.1 02:00:00:00:0a:01 in the first namespace (vecA), vxb
@@ -19,7 +22,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, DAEMON_EXTENSION_LINES, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES } from '../helpers/cli.js';
+import { runCli, DAEMON_EXTENSION_LINES, ORCHESTRATE_EXTENSION_LINES, RCV_EXTENSION_LINES, REPORT_EXTENSION_LINES, SEND_EXTENSION_LINES, ourLinesAfter } from '../helpers/cli.js';
+import { isVerbName, type VerbName } from '../../src/args/verb-names.js';
 import { cliEntry, repoRoot, vectorsDir } from '../helpers/paths.js';
 import { createVethPair, execIn, type VethPair } from '../helpers/netns.js';
 
@@ -53,7 +57,14 @@ function expectedStderr(c: CliCase): string {
   if (text.startsWith('isochron-orchestrate usage:\n')) text += ORCHESTRATE_EXTENSION_LINES;
   if (text.startsWith('isochron-report usage:\n')) text += REPORT_EXTENSION_LINES;
   if (text.startsWith('isochron-daemon usage:\n')) text += DAEMON_EXTENSION_LINES;
-  return text;
+  return text + ourLinesAfter(text, verbOf(c));
+}
+
+/** The verb whose options the case's arguments are (argv[0] "isochron-VERB", else the first argument). */
+function verbOf(c: CliCase): VerbName | undefined {
+  const byName = /^isochron-(\w+)$/.exec(c.argv0 ?? '')?.[1];
+  if (byName !== undefined) return isVerbName(byName) ? byName : undefined;
+  return isVerbName(c.argv[1] ?? '') ? (c.argv[1] as VerbName) : undefined;
 }
 
 function recorded(c: CliCase, stream: 'stdout' | 'stderr'): Buffer {

@@ -3,6 +3,11 @@
 // recorded with (spawn's argv0 sets process.argv0 in the child).
 import { spawn } from 'node:child_process';
 import { cliEntry } from './paths.js';
+import { renderOptionHelp } from '../../src/args/option-help.js';
+import { unknownOptionHint, unknownVerbHint } from '../../src/args/did-you-mean.js';
+import { isVerbName, type VerbName } from '../../src/args/verb-names.js';
+import { topLevelHelpTail } from '../../src/cli/extensions.js';
+import { VERB_SPECS } from '../../src/cli/verbs.js';
 
 export interface CliResult {
   status: number | null;
@@ -47,7 +52,6 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 /** The usage lines of our own send options, listed after C's (docs/cli.md): one list for every test. */
 export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n-G|--no-progress: Boolean (optional)\n';
 
-
 /** Our orchestrate options, listed after C's (docs/cli.md). */
 export const ORCHESTRATE_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n';
 
@@ -59,3 +63,27 @@ export const RCV_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n' + DA
 export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n' +
   '-P|--packets: String (optional)\n' +
   '-C|--compare: File path (optional)\n-G|--fail-if: String (optional)\n';
+
+/**
+ * Our lines after a C text (issue 14: the C tool's lines come first and stay
+ * byte for byte; ours follow): after a usage text, the help that teaches;
+ * after "Unrecognized option X" (of `verb`) or "unknown function X", the
+ * did-you-mean line. Computed by the product's own renderers, so a test
+ * checks the C part byte for byte and that our part is exactly appended;
+ * what our part says is tested in test/cli/help.test.ts.
+ */
+export function ourLinesAfter(cText: string, verb?: VerbName): string {
+  if (cText.startsWith('isochron usage:\n')) return topLevelHelpTail();
+  const usage = /^isochron-(\w+) usage:\n/.exec(cText);
+  if (usage && isVerbName(usage[1])) return renderOptionHelp(VERB_SPECS[usage[1]]);
+  const option = /^Unrecognized option (.*)\n/.exec(cText);
+  if (option && verb) return `${unknownOptionHint(VERB_SPECS[verb], option[1])}\n`;
+  const fn = /^\S*: unknown function (.*), expected one of /.exec(cText);
+  if (fn) return `${unknownVerbHint(fn[1])}\n`;
+  return '';
+}
+
+/** The C text followed by our lines (ourLinesAfter). */
+export function withOurLines(cText: string, verb?: VerbName): string {
+  return cText + ourLinesAfter(cText, verb);
+}

@@ -20,8 +20,11 @@ import {
   DEFAULT_STATS_PORT,
   DEFAULT_UDS,
 } from '../traffic/defaults.js';
+import { DEFAULT_OUTPUT_FILE } from '../traffic/defaults.js';
+import { documented } from '../../args/option-docs.js';
+import { SEND_OPTION_DOCS } from './option-docs.js';
 
-export const SEND_SPEC: VerbSpec = {
+export const SEND_SPEC: VerbSpec = documented({
   usageName: 'isochron-send',
   options: [
     HELP_OPTION,
@@ -69,10 +72,9 @@ export const SEND_SPEC: VerbSpec = {
     opt('-Z', '--fail-fast', 'failFast', 'bool'),
     { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
   ],
-};
+}, SEND_OPTION_DOCS);
 
 const MAX_FRAME_SIZE = BigInt(FRAME_LIMIT);
-const DEFAULT_OUTPUT_FILE = 'isochron.dat';
 
 export interface SendOptions {
   interface: string;

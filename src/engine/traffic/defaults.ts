@@ -13,3 +13,5 @@ export const DEFAULT_ETHERTYPE = 0xdead;
 export const DEFAULT_UDS = '/var/run/ptp4l';
 /** ptp4l/PHC readings per sync check. */
 export const DEFAULT_NUM_READINGS = 5;
+/** The .dat file `send --client` writes and `report` reads when none is named. */
+export const DEFAULT_OUTPUT_FILE = 'isochron.dat';

@@ -2,10 +2,12 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, opt, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { DAEMON_OPTION_DOCS } from './option-docs.js';
 import type { IpAddress } from '../../args/values/index.js';
 import { DEFAULT_STATS_PORT } from '../../engine/traffic/defaults.js';
 
-export const DAEMON_SPEC: VerbSpec = {
+export const DAEMON_SPEC: VerbSpec = documented({
   usageName: 'isochron-daemon',
   options: [
     HELP_OPTION,
@@ -17,7 +19,7 @@ export const DAEMON_SPEC: VerbSpec = {
     { ...opt('-m', '--metrics-port', 'metricsPort', 'long'), doc: { meaning: 'Serve Prometheus/OpenMetrics metrics over HTTP at /metrics on this TCP port (docs/metrics.md)', default: 'off (no endpoint)', example: '--metrics-port 9465' } },
     { ...opt('-M', '--metrics-address', 'metricsAddress', 'ip'), doc: { meaning: 'Address the metrics endpoint listens on; ADDRESS%DEVICE binds it to a device, as --stats-address', default: 'any address (:: dual stack, 0.0.0.0 without IPv6)', requiredWhen: 'only with --metrics-port', example: '--metrics-address 192.0.2.1%eth0' } },
   ],
-};
+}, DAEMON_OPTION_DOCS);
 
 export interface DaemonOptions {
   /** null: not given or empty (C keeps an empty name = none). */

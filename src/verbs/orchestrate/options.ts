@@ -6,9 +6,11 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, opt, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { ORCHESTRATE_OPTION_DOCS } from './option-docs.js';
 import { inputFileUnreadable } from '../../args/errors.js';
 
-export const ORCHESTRATE_SPEC: VerbSpec = {
+export const ORCHESTRATE_SPEC: VerbSpec = documented({
   usageName: 'isochron-orchestrate',
   options: [
     HELP_OPTION,
@@ -16,7 +18,7 @@ export const ORCHESTRATE_SPEC: VerbSpec = {
     // Ours, after the C tool's option (docs/cli.md).
     { ...opt('-G', '--no-progress', 'noProgress', 'bool'), doc: { meaning: 'Do not draw the live status line on stderr (it is drawn only when stderr is a terminal)', default: 'drawn on a terminal', example: '--no-progress' } },
   ],
-};
+}, ORCHESTRATE_OPTION_DOCS);
 
 export interface OrchestrateOptions {
   inputFile: string;

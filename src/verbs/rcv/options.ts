@@ -4,12 +4,14 @@
 import type { VerbSpec } from '../../args/spec.js';
 import { HELP_OPTION, IFNAME_LIMIT, opt, UDS_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
+import { documented } from '../../args/option-docs.js';
+import { RCV_OPTION_DOCS } from './option-docs.js';
 import type { IpAddress } from '../../args/values/index.js';
 import { isZeroMac } from '../../core/mac.js';
 import { invalidCombination } from '../../args/errors.js';
 import { DEFAULT_DATA_PORT, DEFAULT_ETHERTYPE, DEFAULT_NUM_READINGS, DEFAULT_STATS_PORT, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 
-export const RCV_SPEC: VerbSpec = {
+export const RCV_SPEC: VerbSpec = documented({
   usageName: 'isochron-rcv',
   options: [
     HELP_OPTION,
@@ -35,7 +37,7 @@ export const RCV_SPEC: VerbSpec = {
     { ...opt('-m', '--metrics-port', 'metricsPort', 'long'), doc: { meaning: 'Serve Prometheus/OpenMetrics metrics over HTTP at /metrics on this TCP port (docs/metrics.md)', default: 'off (no endpoint)', example: '--metrics-port 9465' } },
     { ...opt('-M', '--metrics-address', 'metricsAddress', 'ip'), doc: { meaning: 'Address the metrics endpoint listens on; ADDRESS%DEVICE binds it to a device, as --stats-address', default: 'any address (:: dual stack, 0.0.0.0 without IPv6)', requiredWhen: 'only with --metrics-port', example: '--metrics-address 192.0.2.1%eth0' } },
   ],
-};
+}, RCV_OPTION_DOCS);
 
 export interface RcvOptions {
   interface: string;

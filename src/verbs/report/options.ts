@@ -7,6 +7,8 @@ import type { ResolvedOptions } from '../../args/resolve.js';
 import { SUMMARY_FORMATS, PACKET_FORMATS, type ReportOptions, type SummaryFormat, type PacketFormat } from './request.js';
 import { ReportBadFormat, ReportBadPackets, ReportPacketsConflict } from './errors.js';
 import { RUNS_OPTIONS, buildRunsOptions } from './runs-options.js';
+import { documented } from '../../args/option-docs.js';
+import { REPORT_OPTION_DOCS } from './option-docs.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -14,7 +16,7 @@ const PRINTF_ARGS_LIMIT = 255;
 /** --format's value is one short word; anything this long is already wrong. */
 const FORMAT_LIMIT = 64;
 
-export const REPORT_SPEC: VerbSpec = {
+export const REPORT_SPEC: VerbSpec = documented({
   usageName: 'isochron-report',
   options: [
     HELP_OPTION,
@@ -36,7 +38,7 @@ export const REPORT_SPEC: VerbSpec = {
     },
     ...RUNS_OPTIONS,
   ],
-};
+}, REPORT_OPTION_DOCS);
 
 export const DEFAULT_REPORT_FILE = 'isochron.dat';
 

@@ -4,12 +4,13 @@
 // recorded. Exemption: `--summary` of OMIT_HWTS files, where we deliberately
 // print labelled software-timestamp statistics; those are checked against
 // metrics computed here independently. Our own options' usage lines follow
-// the C tool's in --help (REPORT_EXTENSION_LINES).
+// the C tool's in --help (REPORT_EXTENSION_LINES), and our help and
+// did-you-mean lines follow the C text (ourLinesAfter).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { vectorsDir } from '../../helpers/paths.js';
-import { runCli, REPORT_EXTENSION_LINES } from '../../helpers/cli.js';
+import { runCli, REPORT_EXTENSION_LINES, ourLinesAfter } from '../../helpers/cli.js';
 import {
   loadCases, expected, prepareArgv, parseReportArgv, runReportChild, inputFileOf, isOmitHwts,
   parseRaw, checkSoftwareSummary, ReportCase, Captured,
@@ -24,6 +25,7 @@ function verify(c: ReportCase, argv: string[], got: Captured): void {
   assert.equal(got.status, c.exit_code, `exit status; stderr: ${got.stderr}`);
   let wantErr = expected(c, 'stderr').toString('latin1');
   if (wantErr.startsWith('isochron-report usage:\n')) wantErr += REPORT_EXTENSION_LINES;
+  wantErr += ourLinesAfter(wantErr, 'report');
   assert.equal(got.stderr.toString('latin1'), wantErr);
   if (summary && c.exit_code === 0 && isOmitHwts(file)) {
     checkSoftwareSummary(got.stdout.toString('utf8'), parseRaw(file!), (ok, msg) => assert.ok(ok, msg));

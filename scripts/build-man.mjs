@@ -1,0 +1,28 @@
+// Builds the man pages (dist/man/*.8) from docs/man/*.8.md with marked-man,
+// after tsc: the options come from the compiled option tables
+// (dist/src/cli/man-markdown.js), so a page never lists an option the
+// command does not have. SOURCE_DATE_EPOCH, when set, fixes the page date.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Marked } from 'marked';
+import markedMan from 'marked-man';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sourceDir = join(root, 'docs', 'man');
+const outDir = join(root, 'dist', 'man');
+const { fillManPage } = await import(join(root, 'dist', 'src', 'cli', 'man-markdown.js'));
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const pages = readdirSync(sourceDir).filter((name) => /\.\d\.md$/.test(name)).sort();
+for (const name of pages) {
+  const page = name.replace(/\.\d\.md$/, '');
+  const section = name.match(/\.(\d)\.md$/)[1];
+  const markdown = fillManPage(page, readFileSync(join(sourceDir, name), 'utf8'));
+  // A fresh parser per page: marked-man keeps per-document state.
+  const marked = new Marked(markedMan, { manVersion: `isochron ${version}`, manual: 'isochron', section });
+  writeFileSync(join(outDir, `${page}.${section}`), marked.parse(markdown));
+}
+process.stdout.write(`build-man: ${pages.length} pages in dist/man\n`);
