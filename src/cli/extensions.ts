@@ -7,7 +7,7 @@
 import { EXTENSION_COMMANDS, unknownVerbHint } from '../args/did-you-mean.js';
 import { renderVerbHelp } from '../args/option-help.js';
 import { topLevelUsage, verbOfProgramName } from '../args/parse.js';
-import { isVerbName, VERB_NAMES } from '../args/verb-names.js';
+import { ALL_VERB_NAMES, isVerbName } from '../args/verb-names.js';
 import { unknownVerb } from '../args/errors.js';
 import { VERB_SPECS } from './verbs.js';
 import { COMMAND_SUMMARIES, VERB_SUMMARIES } from './verb-summaries.js';
@@ -28,12 +28,12 @@ export type Shell = (typeof SHELLS)[number];
 export function topLevelHelpTail(): string {
   const width = 13;
   const lines = ['', "The verbs (isochron's own help; the lines above are the C tool's usage):"];
-  for (const verb of VERB_NAMES) lines.push(`  ${verb.padEnd(width)}${VERB_SUMMARIES[verb] ?? ''}`);
+  for (const verb of ALL_VERB_NAMES) lines.push(`  ${verb.padEnd(width)}${VERB_SUMMARIES[verb] ?? ''}`);
   lines.push('Our commands beside them:');
   lines.push(`  ${'help'.padEnd(width)}isochron help [VERB]: ${COMMAND_SUMMARIES.help}`);
   lines.push(`  ${'completion'.padEnd(width)}isochron completion bash|zsh|fish: ${COMMAND_SUMMARIES.completion}`);
   lines.push(`  ${'version'.padEnd(width)}isochron version, isochron VERB --version: ${COMMAND_SUMMARIES.version}`);
-  lines.push(`Manual pages: isochron(8), ${VERB_NAMES.map((v) => `isochron-${v}(8)`).join(', ')}`);
+  lines.push(`Manual pages: isochron(8), ${ALL_VERB_NAMES.map((v) => `isochron-${v}(8)`).join(', ')}`);
   return lines.join('\n') + '\n';
 }
 

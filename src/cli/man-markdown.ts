@@ -3,7 +3,7 @@
 // docs, the list of verbs. The same facts as `isochron help VERB`.
 import { optionFacts, valuePlaceholder } from '../args/option-help.js';
 import type { VerbSpec } from '../args/spec.js';
-import { isVerbName, VERB_NAMES } from '../args/verb-names.js';
+import { ALL_VERB_NAMES, isVerbName } from '../args/verb-names.js';
 import { VERB_SPECS } from './verbs.js';
 import { VERB_SUMMARIES } from './verb-summaries.js';
 
@@ -33,7 +33,7 @@ export function optionsMarkdown(spec: VerbSpec): string {
 
 /** The verbs with their one-line summaries, for isochron(8). */
 export function verbsMarkdown(): string {
-  return VERB_NAMES.map((v) => `* \`${v}\`:\n  ${md(VERB_SUMMARIES[v] ?? '')}; see isochron-${v}(8).`).join('\n\n');
+  return ALL_VERB_NAMES.map((v) => `* \`${v}\`:\n  ${md(VERB_SUMMARIES[v])}; see isochron-${v}(8).`).join('\n\n');
 }
 
 /**

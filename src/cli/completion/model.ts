@@ -5,7 +5,7 @@
 import type { OptionSpec } from '../../args/spec.js';
 import { takesValue } from '../../args/spec.js';
 import { EXTENSION_COMMANDS } from '../../args/did-you-mean.js';
-import { VERB_NAMES, type VerbName } from '../../args/verb-names.js';
+import { ALL_VERB_NAMES, type VerbName } from '../../args/verb-names.js';
 import { VERB_SPECS } from '../verbs.js';
 import { COMMAND_SUMMARIES, VERB_SUMMARIES } from '../verb-summaries.js';
 
@@ -57,7 +57,7 @@ export function shortDescription(text: string): string {
 }
 
 export function completionModel(): CompletionModel {
-  const verbs = VERB_NAMES.map((name) => ({
+  const verbs = ALL_VERB_NAMES.map((name) => ({
     name,
     summary: VERB_SUMMARIES[name] ?? '',
     options: VERB_SPECS[name].options.map((o) => ({
@@ -68,5 +68,5 @@ export function completionModel(): CompletionModel {
     })),
   }));
   const commands = EXTENSION_COMMANDS.map((name) => ({ name, summary: COMMAND_SUMMARIES[name] }));
-  return { verbs, commands, programs: ['isochron', ...VERB_NAMES.map((v) => `isochron-${v}`)] };
+  return { verbs, commands, programs: ['isochron', ...ALL_VERB_NAMES.map((v) => `isochron-${v}`)] };
 }
