@@ -48,4 +48,5 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
 
 /** The usage lines of our own report options, listed after C's (docs/report.md). */
-export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n';
+export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n'
+  + '-G|--histogram: String (optional)\n-g|--plot: File path (optional)\n-M|--plot-metric: String (optional)\n';

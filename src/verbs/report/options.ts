@@ -6,6 +6,7 @@ import { HELP_OPTION, PATH_LIMIT } from '../../args/spec.js';
 import type { ResolvedOptions } from '../../args/resolve.js';
 import { SUMMARY_FORMATS, type ReportOptions, type SummaryFormat } from './request.js';
 import { ReportBadFormat } from './errors.js';
+import { METRIC_ARG_NAMES, parseMetricArg, parsePlotRequest } from './plot/args.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -25,6 +26,14 @@ export const REPORT_SPEC: VerbSpec = {
     { short: '-a', long: '--printf-args', key: 'printfArgs', kind: 'string', optional: true, limit: PRINTF_ARGS_LIMIT },
     // Ours, after the C tool's options (docs/report.md).
     { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
+    { short: '-G', long: '--histogram', key: 'histogram', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
+      meaning: 'Print a text histogram of this metric (log count scale, percentiles marked) after the summary',
+      unit: 'metric name', example: `--histogram path-delay (one of ${METRIC_ARG_NAMES.join(', ')})` } },
+    { short: '-g', long: '--plot', key: 'plot', kind: 'filepath', optional: true, limit: PATH_LIMIT, doc: {
+      meaning: 'Write a plot: FILE.svg, one metric\'s histogram and time series; FILE.html, a self-contained page with the summary and every metric',
+      example: '--plot run.html' } },
+    { short: '-M', long: '--plot-metric', key: 'plotMetric', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
+      meaning: 'The metric of an .svg plot', default: 'path-delay', example: '--plot delay.svg --plot-metric wakeup-latency' } },
   ],
 };
 
@@ -36,6 +45,8 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
   const printfArgs = r.text('printfArgs', '');
   const format = r.text('format', '');
   if (format !== '' && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
+  const histogram = r.text('histogram', '');
+  const plot = parsePlotRequest(r.text('plot', ''), r.text('plotMetric', ''));
   return {
     inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
     // --format asks for the summary in that format, so it implies --summary.
@@ -47,5 +58,7 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(printfFormat === '' ? {} : { printfFormat }),
     ...(printfArgs === '' ? {} : { printfArgs }),
     ...(format === '' ? {} : { format: format as SummaryFormat }),
+    ...(histogram === '' ? {} : { histogram: parseMetricArg('--histogram', histogram) }),
+    ...(plot ? { plot } : {}),
   };
 }

@@ -17,6 +17,7 @@ import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
 import { errnoAfterPerror } from './perror.js';
+import { reportViews } from './views.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -31,7 +32,7 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   const err = new FdWriter(io.stderrFd, 1 << 12);
   let status = 0;
   try {
-    status = report(opts, out);
+    status = await report(opts, out);
   } catch (e) {
     const error: IsochronError = isIsochronError(e) ? e : ReportInternal(e instanceof Error ? e.message : String(e));
     try {
@@ -62,7 +63,7 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   return status;
 }
 
-function report(opts: ReportOptions, out: FdWriter): number {
+async function report(opts: ReportOptions, out: FdWriter): Promise<number> {
   const fmt = replaceEscapes(Buffer.from(opts.printfFormat ?? '', 'utf8'));
   const program = compilePrintf(fmt, Buffer.from(opts.printfArgs ?? '', 'utf8'));
   const src = openDat(opts.inputFile);
@@ -70,23 +71,29 @@ function report(opts: ReportOptions, out: FdWriter): number {
     const h = src.header;
     const softwareTimestamps = (h.flags & DatFlags.OMIT_HWTS) !== 0;
     const format = opts.format ?? 'text';
+    const macMode = (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0;
+    const views = reportViews(opts, macMode);
     const result = walkReport(src, {
       start: opts.start || 1,
       stop: opts.stop || h.packetCount,
-      summary: opts.summary,
+      summary: opts.summary || views !== undefined,
       program,
       softwareTimestamps,
-      percentiles: format !== 'text',
+      percentiles: format !== 'text' || views !== undefined,
+      ...(views ? { onValues: views.onValues } : {}),
     }, out);
-    if (opts.summary) {
+    if (opts.summary || views) {
       const summary = summarize(result, {
         cycleTime: h.cycleTime,
         omitSync: (h.flags & DatFlags.OMIT_SYNC) !== 0,
         macMode: (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0,
         softwareTimestamps,
       });
-      out.write(format === 'json' ? formatSummaryJson(summary, [opts.inputFile])
-        : format === 'csv' ? formatSummaryCsv(summary) : formatSummaryText(summary));
+      if (opts.summary) {
+        out.write(format === 'json' ? formatSummaryJson(summary, [opts.inputFile])
+          : format === 'csv' ? formatSummaryCsv(summary) : formatSummaryText(summary));
+      }
+      await views?.finish(summary, out);
     }
     return 0;
   } finally {
