@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DatWriter } from '../src/engine/dat/writer.js';
 import { DatFlags } from '../src/engine/dat/layout.js';
@@ -46,6 +46,8 @@ function generate(path: string): void {
 
 interface Run {
   wallMs: number;
+  /** User + system CPU time of the child (from /usr/bin/time): on a loaded machine closer to the unloaded wall time. */
+  cpuMs: number | null;
   maxRssMb: number | null;
   status: number | null;
 }
@@ -64,8 +66,15 @@ function timed(args: string[]): Promise<Run> {
     child.on('close', (status) => {
       closeSync(devnull);
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
       if (status !== 0) process.stderr.write(err);
-      resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, maxRssMb: m ? Number(m[1]) / 1024 : null, status });
+      resolve({
+        wallMs: Number(process.hrtime.bigint() - t0) / 1e6,
+        cpuMs: user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : null,
+        maxRssMb: m ? Number(m[1]) / 1024 : null,
+        status,
+      });
     });
   });
 }
@@ -89,9 +98,11 @@ async function main(): Promise<void> {
       const r = await timed(args);
       const rss = r.maxRssMb === null ? 'n/a' : `${r.maxRssMb.toFixed(1)} MB`;
       const size = out && existsSync(out) ? `  file ${(statSync(out).size / 1e6).toFixed(2)} MB` : '';
-      console.log(`${label.padEnd(24)} ${r.wallMs.toFixed(0).padStart(7)} ms  peak RSS ${rss}${size}  (exit ${r.status})`);
+      const cpu = r.cpuMs === null ? '' : `  CPU ${r.cpuMs.toFixed(0)} ms`;
+      console.log(`${label.padEnd(24)} ${r.wallMs.toFixed(0).padStart(7)} ms${cpu}  peak RSS ${rss}${size}  (exit ${r.status})`);
     }
     console.log('target: --plot plot.html of 1 000 000 packets in under 10 000 ms and under 10 MB');
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times grow with it; CPU times much less)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

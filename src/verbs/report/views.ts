@@ -27,7 +27,7 @@ export function reportViews(opts: ReportOptions, macMode: boolean): ReportViews 
   return {
     onValues(p, first, last) {
       // The plot reduces the time series before it sorts the values.
-      if (plot) data = plotData(p, first, last, macMode, PLOT_SHAPE);
+      if (plot) data = plotData(p, first, last, macMode, PLOT_SHAPE, plot.kind === 'svg' ? plot.metric : undefined);
       if (histogram !== undefined) {
         text = formatHistogram(metricName(histogram, macMode), p.values[histogram]);
       }

@@ -55,7 +55,7 @@ export function metricChartOption(data: PlotData, m: MetricPlot, title: string):
     textStyle: { fontFamily: 'sans-serif' },
     title: { text: `${m.name} (ns)`, subtext: title, left: CHART.left, top: 4, textStyle: { fontSize: 15 } },
     legend: {
-      top: 310, right: CHART.right, textStyle: { fontSize: 11 },
+      top: 310, right: CHART.right, itemGap: 24, textStyle: { fontSize: 11 },
       data: [m.name, ...(data.missCount !== undefined ? [missName] : []), unusedName],
     },
     grid: [
@@ -72,7 +72,8 @@ export function metricChartOption(data: PlotData, m: MetricPlot, title: string):
     ],
     series: [
       {
-        type: 'bar', xAxisIndex: 0, yAxisIndex: 0, barCategoryGap: '10%', itemStyle: { color: COLOR.bar },
+        // Bars rise from 1 on a log axis: a bin of one packet would have no height without barMinHeight.
+        type: 'bar', xAxisIndex: 0, yAxisIndex: 0, barCategoryGap: '10%', barMinHeight: 4, itemStyle: { color: COLOR.bar },
         // A log axis has no 0: empty bins are left out.
         data: h.bins.map((b) => (b.count > 0 ? b.count : null)),
         markLine: {

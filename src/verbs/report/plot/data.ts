@@ -50,12 +50,14 @@ function missIndexes(budget: Float64Array): Uint32Array {
 }
 
 /**
- * The plot data of the used packets `p` over the walked range first..last.
+ * The plot data of the used packets `p` over the walked range first..last
+ * (of every reported metric, or `only` that one).
  * Reorders every metric's values in place (the histograms select ranks;
  * the time series are reduced before that), so afterwards `p` holds each
  * metric's values as a multiset, no longer paired with the seqids.
  */
-export function plotData(p: PacketValues, first: number, last: number, macMode: boolean, shape: PlotShape): PlotData {
+export function plotData(p: PacketValues, first: number, last: number, macMode: boolean, shape: PlotShape,
+  only?: ReportedMetricKey): PlotData {
   const used = new Uint8Array(last - first + 1);
   for (const s of p.seqids) used[s - first] = 1;
   const columns = Math.min(shape.columns, last - first + 1);
@@ -71,7 +73,8 @@ export function plotData(p: PacketValues, first: number, last: number, macMode: 
   }
   const misses = macMode ? undefined : missIndexes(p.values['latency-budget']);
   const missSeqids = misses && Float64Array.from(misses, (i) => p.seqids[i]);
-  const metrics = REPORTED_METRICS.map(({ key }): MetricPlot => {
+  // An .svg plot draws one metric: the others are not reduced.
+  const metrics = REPORTED_METRICS.filter(({ key }) => only === undefined || key === only).map(({ key }): MetricPlot => {
     const values = p.values[key];
     const series = reduceByColumn(p.seqids, values, first, last, columns);
     const missReduced = misses && missSeqids && reduceByColumn(missSeqids, Float64Array.from(misses, (i) => values[i]), first, last, columns);
