@@ -27,13 +27,14 @@ export const REPORT_SPEC: VerbSpec = {
     // Ours, after the C tool's options (docs/report.md).
     { short: '-O', long: '--format', key: 'format', kind: 'string', optional: true, limit: FORMAT_LIMIT },
     { short: '-G', long: '--histogram', key: 'histogram', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
-      meaning: 'Print a text histogram of this metric (log count scale, percentiles marked) after the summary',
-      unit: 'metric name', example: `--histogram path-delay (one of ${METRIC_ARG_NAMES.join(', ')})` } },
+      meaning: `Print a text histogram of this metric (log count scale, percentiles marked, 80 columns) after the summary; one of ${METRIC_ARG_NAMES.join(', ')}`,
+      example: '--histogram path-delay' } },
     { short: '-g', long: '--plot', key: 'plot', kind: 'filepath', optional: true, limit: PATH_LIMIT, doc: {
       meaning: 'Write a plot: FILE.svg, one metric\'s histogram and time series; FILE.html, a self-contained page with the summary and every metric',
       example: '--plot run.html' } },
     { short: '-M', long: '--plot-metric', key: 'plotMetric', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
-      meaning: 'The metric of an .svg plot', default: 'path-delay', example: '--plot delay.svg --plot-metric wakeup-latency' } },
+      meaning: 'The metric of an .svg plot (with --plot FILE.svg); a metric name as for --histogram', default: 'path-delay',
+      example: '--plot delay.svg --plot-metric wakeup-latency' } },
   ],
 };
 
