@@ -17,7 +17,6 @@ import { FdWriter } from './output.js';
 import { ReportInternal } from './errors.js';
 import { DatSeekFailed } from '../../engine/dat/errors.js';
 import { errnoAfterPerror } from './perror.js';
-import { reportViews } from './views.js';
 
 /** Where the report writes; the CLI uses the process's fd 1 and 2. */
 export interface ReportIo {
@@ -72,7 +71,9 @@ async function report(opts: ReportOptions, out: FdWriter): Promise<number> {
     const softwareTimestamps = (h.flags & DatFlags.OMIT_HWTS) !== 0;
     const format = opts.format ?? 'text';
     const macMode = (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0;
-    const views = reportViews(opts, macMode);
+    // Only a run that asks for a histogram or plot loads their code: report's start-up stays small.
+    const views = opts.histogram !== undefined || opts.plot !== undefined
+      ? (await import('./views.js')).reportViews(opts, macMode) : undefined;
     const result = walkReport(src, {
       start: opts.start || 1,
       stop: opts.stop || h.packetCount,
