@@ -51,7 +51,9 @@ const ACCS: usize = VALUES + <usize>(METRIC_COUNT << 3);
 // Pass 1 of reverse() can hand every used packet's metrics to TS (for the
 // percentiles): f64 per value, metric-major, one chunk's worth at a time.
 const COLLECT: usize = ACCS + <usize>(METRIC_COUNT * ACC_SIZE);
-const END: usize = COLLECT + <usize>(METRIC_COUNT * CHUNK << 3);
+// ... and each of those packets' seqid (u32), for the plots' time series.
+const COLLECT_SEQ: usize = COLLECT + <usize>(METRIC_COUNT * CHUNK << 3);
+const END: usize = COLLECT_SEQ + <usize>(CHUNK << 2);
 
 export function init(): void {
   const need = <i32>((END + 65535) >> 16);
@@ -70,6 +72,8 @@ export function outBuf(): usize { return OUT; }
 export function accBuf(): usize { return ACCS; }
 /** Metric m's values of the last reverse() pass 1 start at collectBuf() + m * chunkCapacity() * 8. */
 export function collectBuf(): usize { return COLLECT; }
+/** The seqids of the packets whose values the last reverse() pass 1 collected (u32 each). */
+export function collectSeqBuf(): usize { return COLLECT_SEQ; }
 
 // ---- parameters (set once per report) ----
 let advanceTime: i64 = 0;
@@ -313,6 +317,7 @@ export function reverse(seqStart: u32, n: u32, rcvN: u32, pass: i32): void {
         for (let m: u32 = 0; m < METRIC_COUNT; m++) {
           store<f64>(COLLECT + (<usize>(m * CHUNK + collected) << 3), <f64>load<i64>(VALUES + (<usize>m << 3)));
         }
+        store<u32>(COLLECT_SEQ + (<usize>collected << 2), seqid);
         collected++;
       }
     } else {

@@ -62,7 +62,8 @@ export const RCV_EXTENSION_LINES = '-G|--no-progress: Boolean (optional)\n' + DA
 /** The usage lines of our own report options, listed after C's (docs/report.md). */
 export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n' +
   '-P|--packets: String (optional)\n' +
-  '-C|--compare: File path (optional)\n-G|--fail-if: String (optional)\n';
+  '-C|--compare: File path (optional)\n-G|--fail-if: String (optional)\n' +
+  '-H|--histogram: String (optional)\n-g|--plot: File path (optional)\n-M|--plot-metric: String (optional)\n';
 
 /**
  * Our lines after a C text (issue 14: the C tool's lines come first and stay

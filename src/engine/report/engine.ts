@@ -19,6 +19,7 @@ export interface ReportWasm extends WebAssembly.Exports {
   outBuf(): number;
   accBuf(): number;
   collectBuf(): number;
+  collectSeqBuf(): number;
   setCollect(on: number): void;
   getCollected(): number;
   setParams(advance: bigint, base: bigint, cycle: bigint, shift: bigint, window: bigint,
@@ -89,6 +90,16 @@ export function readMetricStats(w: ReportWasm): Record<MetricKey, MetricStats> {
 }
 
 /**
+ * Every used packet's seqid and reported metric values, highest seqid
+ * first (the order of the engine's statistics pass). The arrays are the
+ * gatherer's own: valid until MetricValues.percentiles() reorders them.
+ */
+export interface PacketValues {
+  seqids: Uint32Array;
+  values: Record<ReportedMetricKey, Float64Array>;
+}
+
+/**
  * Every reported metric's value of every used packet, gathered chunk by
  * chunk from the engine's pass 1 (turn it on with start() after setParams).
  * Memory: 8 bytes per packet per reported metric, allocated once for the
@@ -98,12 +109,15 @@ export function readMetricStats(w: ReportWasm): Record<MetricKey, MetricStats> {
 export class MetricValues {
   private readonly values: Record<ReportedMetricKey, Float64Array>;
   private readonly offsets: Record<ReportedMetricKey, number>;
+  /** 4 bytes per packet more: the plots' time series need each value's seqid. */
+  private readonly seqids: Uint32Array;
   private filled = 0;
 
   constructor(private readonly w: ReportWasm, private readonly used: number) {
     this.values = {} as Record<ReportedMetricKey, Float64Array>;
     this.offsets = {} as Record<ReportedMetricKey, number>;
     const chunkBytes = w.chunkCapacity() * 8;
+    this.seqids = new Uint32Array(used);
     for (const { key, slot } of REPORTED_METRICS) {
       try {
         this.values[key] = new Float64Array(used);
@@ -126,6 +140,7 @@ export class MetricValues {
     for (const { key } of REPORTED_METRICS) {
       this.values[key].set(new Float64Array(this.w.memory.buffer, this.offsets[key], n), this.filled);
     }
+    this.seqids.set(new Uint32Array(this.w.memory.buffer, this.w.collectSeqBuf(), n), this.filled);
     this.filled += n;
   }
 
@@ -134,6 +149,12 @@ export class MetricValues {
     if (this.filled !== this.used) throw new Error(`report.wasm collected ${this.filled} of ${this.used} packets`);
     this.w.setCollect(0);
     return this.values;
+  }
+
+  /** The gathered seqids and values, before percentiles() reorders the values. */
+  packets(): PacketValues {
+    if (this.filled !== this.used) throw new Error(`report.wasm collected ${this.filled} of ${this.used} packets`);
+    return { seqids: this.seqids, values: this.values };
   }
 
   /** The percentiles of each reported metric (reorders the gathered values). */

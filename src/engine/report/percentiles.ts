@@ -72,20 +72,33 @@ function select(a: Float64Array, lo: number, hi: number, k: number): void {
 }
 
 /**
- * The percentiles of `values` (at least one, no NaN). Reorders `values` in
- * place: ranks are selected in increasing order, each in what is left above
- * the previous one, so the six cost about two passes over the values.
+ * The values at the given 1-based ranks (any order, each 1..n) of
+ * `values` in ascending order. Reorders `values` in place: ranks are
+ * selected in increasing order, each in what is left above the previous
+ * one, so a handful of ranks cost about two passes over the values.
  */
+export function valuesAtRanks(values: Float64Array, ranks: readonly number[]): number[] {
+  const n = values.length;
+  const out = new Array<number>(ranks.length);
+  let lo = 0;
+  for (const i of ranks.map((_, j) => j).sort((a, b) => ranks[a] - ranks[b])) {
+    const k = ranks[i] - 1;
+    if (!(k >= 0 && k < n)) throw new RangeError(`rank ${ranks[i]} of ${n} values`);
+    select(values, lo, n - 1, k);
+    out[i] = values[k];
+    lo = k;
+  }
+  return out;
+}
+
+/** The percentiles of `values` (at least one, no NaN). Reorders `values` in place (valuesAtRanks). */
 export function percentilesOf(values: Float64Array): Percentiles {
   const n = values.length;
   if (n === 0) throw new RangeError('percentiles of no values');
+  const at = valuesAtRanks(values, PERCENTILE_RANKS.map(({ num, den }) => nearestRank(n, num, den)));
   const out = {} as Percentiles;
-  let lo = 0;
-  for (const { key, num, den } of PERCENTILE_RANKS) {
-    const k = nearestRank(n, num, den) - 1;
-    select(values, lo, n - 1, k);
-    out[key] = values[k];
-    lo = k;
-  }
+  PERCENTILE_RANKS.forEach(({ key }, i) => {
+    out[key] = at[i];
+  });
   return out;
 }

@@ -9,6 +9,8 @@ import { ReportBadFormat, ReportBadPackets, ReportPacketsConflict } from './erro
 import { RUNS_OPTIONS, buildRunsOptions } from './runs-options.js';
 import { documented } from '../../args/option-docs.js';
 import { REPORT_OPTION_DOCS } from './option-docs.js';
+import { METRIC_ARG_NAMES, parseMetricArg, parsePlotRequest } from './plot/args.js';
+import { ReportViewsConflict } from './plot/errors.js';
 
 /** ISOCHRON_LOG_PRINTF_BUF_SIZE - 1 and ISOCHRON_LOG_PRINTF_MAX_NUM_ARGS - 1. */
 const PRINTF_FORMAT_LIMIT = 4095;
@@ -37,6 +39,15 @@ export const REPORT_SPEC: VerbSpec = documented({
       },
     },
     ...RUNS_OPTIONS,
+    { short: '-H', long: '--histogram', key: 'histogram', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
+      meaning: `Print a text histogram of this metric (log count scale, percentiles marked, 80 columns) after the summary; one of ${METRIC_ARG_NAMES.join(', ')}`,
+      example: '--histogram path-delay' } },
+    { short: '-g', long: '--plot', key: 'plot', kind: 'filepath', optional: true, limit: PATH_LIMIT, doc: {
+      meaning: 'Write a plot: FILE.svg, one metric\'s histogram and time series; FILE.html, a self-contained page with the summary and every metric',
+      example: '--plot run.html' } },
+    { short: '-M', long: '--plot-metric', key: 'plotMetric', kind: 'string', optional: true, limit: FORMAT_LIMIT, doc: {
+      meaning: 'The metric of an .svg plot (with --plot FILE.svg); a metric name as for --histogram', default: 'path-delay',
+      example: '--plot delay.svg --plot-metric wakeup-latency' } },
   ],
 }, REPORT_OPTION_DOCS);
 
@@ -53,6 +64,14 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     : printfFormat !== '' ? '--printf-format' : printfArgs !== '' ? '--printf-args'
       : r.texts('inputFile').length > 1 ? 'several -F' : r.texts('compare').length > 0 ? '--compare'
         : r.texts('failIf').length > 0 ? '--fail-if' : undefined);
+  const histogram = r.text('histogram', '');
+  const plot = parsePlotRequest(r.text('plot', ''), r.text('plotMetric', ''));
+  if (histogram !== '' || plot) {
+    // The histogram and plots draw one run's values (the merged and gated paths keep theirs apart).
+    const other = packets !== '' ? '--packets' : r.texts('inputFile').length > 1 ? 'several -F'
+      : r.texts('compare').length > 0 ? '--compare' : r.texts('failIf').length > 0 ? '--fail-if' : undefined;
+    if (other) throw ReportViewsConflict(histogram !== '' ? '--histogram' : '--plot', other);
+  }
   return {
     inputFile: r.text('inputFile', '') || DEFAULT_REPORT_FILE,
     // --format asks for the summary in that format, so it implies --summary.
@@ -66,6 +85,8 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(format === '' ? {} : { format: format as SummaryFormat }),
     ...(packets === '' ? {} : { packets: packets as PacketFormat }),
     ...buildRunsOptions(r, DEFAULT_REPORT_FILE),
+    ...(histogram === '' ? {} : { histogram: parseMetricArg('--histogram', histogram) }),
+    ...(plot ? { plot } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
 // What `isochron report` was asked to do. The CLI parses argv into this;
 // start/stop are already converted the way C strtoul() would (0 = default).
 import type { FailIfCondition } from './fail-if.js';
+import type { ReportedMetricKey } from '../../engine/report/metrics.js';
+import type { PlotRequest } from './plot/args.js';
+
 export interface ReportOptions {
   inputFile: string;
   summary: boolean;
@@ -18,6 +21,10 @@ export interface ReportOptions {
   compare?: [string, string];
   /** Ours: --fail-if gates (src/verbs/report/fail-if.ts). */
   failIf?: FailIfCondition[];
+  /** --histogram: print this metric's text histogram after the summary. */
+  histogram?: ReportedMetricKey;
+  /** --plot (and --plot-metric): write an .svg or .html plot. */
+  plot?: PlotRequest;
 }
 
 export const SUMMARY_FORMATS = ['text', 'json', 'csv'] as const;

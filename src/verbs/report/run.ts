@@ -34,7 +34,7 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   const err = new FdWriter(io.stderrFd, 1 << 12);
   let status = 0;
   try {
-    status = report(opts, out, err);
+    status = await report(opts, out, err);
   } catch (e) {
     const error: IsochronError = isIsochronError(e) ? e : ReportInternal(e instanceof Error ? e.message : String(e));
     try {
@@ -65,7 +65,7 @@ export async function runReport(opts: ReportOptions, io: ReportIo = PROCESS_IO):
   return status;
 }
 
-function report(opts: ReportOptions, out: FdWriter, err: FdWriter): number {
+async function report(opts: ReportOptions, out: FdWriter, err: FdWriter): Promise<number> {
   const fmt = replaceEscapes(Buffer.from(opts.printfFormat ?? '', 'utf8'));
   const program = compilePrintf(fmt, Buffer.from(opts.printfArgs ?? '', 'utf8'));
   if (opts.compare) return reportCompare(opts, out);
@@ -79,23 +79,31 @@ function report(opts: ReportOptions, out: FdWriter, err: FdWriter): number {
     const h = src.header;
     const softwareTimestamps = (h.flags & DatFlags.OMIT_HWTS) !== 0;
     const format = opts.format ?? 'text';
+    const macMode = (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0;
+    // Only a run that asks for a histogram or plot loads their code: report's start-up stays small.
+    const views = opts.histogram !== undefined || opts.plot !== undefined
+      ? (await import('./views.js')).reportViews(opts, macMode) : undefined;
     const result = walkReport(src, {
       start: opts.start || 1,
       stop: opts.stop || h.packetCount,
-      summary: opts.summary,
+      summary: opts.summary || views !== undefined,
       program,
       softwareTimestamps,
-      percentiles: format !== 'text',
+      percentiles: format !== 'text' || views !== undefined,
+      ...(views ? { onValues: views.onValues } : {}),
     }, out);
-    if (opts.summary) {
+    if (opts.summary || views) {
       const summary = summarize(result, {
         cycleTime: h.cycleTime,
         omitSync: (h.flags & DatFlags.OMIT_SYNC) !== 0,
         macMode: (h.flags & (DatFlags.TAPRIO | DatFlags.TXTIME)) !== 0,
         softwareTimestamps,
       });
-      out.write(format === 'json' ? formatSummaryJson(summary, [opts.inputFile])
-        : format === 'csv' ? formatSummaryCsv(summary) : formatSummaryText(summary));
+      if (opts.summary) {
+        out.write(format === 'json' ? formatSummaryJson(summary, [opts.inputFile])
+          : format === 'csv' ? formatSummaryCsv(summary) : formatSummaryText(summary));
+      }
+      await views?.finish(summary, out);
     }
     return 0;
   } finally {

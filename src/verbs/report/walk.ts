@@ -9,7 +9,7 @@
 // depend on the packet count.
 import type { DatSource } from '../../engine/dat/reader.js';
 import { DatFlags, SEND_RECORD_SIZE, RCV_RECORD_SIZE } from '../../engine/dat/layout.js';
-import { reportEngine, readMetricStats, MetricValues } from '../../engine/report/engine.js';
+import { reportEngine, readMetricStats, MetricValues, type PacketValues } from '../../engine/report/engine.js';
 import type { WalkCounts } from '../../engine/report/summary.js';
 import { ReportOutOfBounds } from './errors.js';
 import { PrintfProgram, programError } from './printf.js';
@@ -28,6 +28,12 @@ export interface WalkOptions {
   preamble?: string;
   /** With percentiles: hand the values over (WalkCounts.values) instead of their percentiles. */
   keepValues?: boolean;
+  /**
+   * With percentiles: called with every used packet's values before the
+   * percentiles reorder them, and the walked seqid range (the histogram
+   * and plots, src/verbs/report/plot/).
+   */
+  onValues?: (packets: PacketValues, first: number, last: number) => void;
 }
 
 export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): WalkCounts {
@@ -104,6 +110,7 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
   const metrics = readMetricStats(w);
   if (values && opts.keepValues) result.values = values.raw();
   else if (values) {
+    opts.onValues?.(values.packets(), start, lastWalked);
     for (const [key, p] of Object.entries(values.percentiles())) metrics[key as keyof typeof metrics].percentiles = p;
   }
   result.metrics = metrics;
