@@ -144,7 +144,8 @@ function change(r: number | null): string {
 
 /** The text table: files first, then a block per group with one line per statistic. */
 export function formatCompareText(c: Comparison): string {
-  const right = (s: string, w: number): string => s.padStart(w);
+  // A value as wide as its column (s64 extremes, their differences) still gets a space before it.
+  const right = (s: string, w: number): string => (s.length >= w ? ` ${s}` : s.padStart(w));
   let s = `A: ${c.a.file}\nB: ${c.b.file}\n`;
   if (c.a.timestamps !== c.b.timestamps) {
     s += `Note: A has ${c.a.timestamps} timestamps, B ${c.b.timestamps} timestamps: their metrics come from different clocks\n`;
