@@ -10,7 +10,7 @@ import { PERCENTILE_RANKS } from '../../engine/report/percentiles.js';
 import { summarize, type ReportSummary } from '../../engine/report/summary.js';
 import { compilePrintf } from './printf.js';
 import type { ReportOptions } from './request.js';
-import { contextOf, openAll, walkSource } from './runs.js';
+import { checkRange, contextOf, openAll, walkSource } from './runs.js';
 import { formatFixed } from './format-double.js';
 import type { FdWriter } from './output.js';
 
@@ -166,6 +166,7 @@ export function reportCompare(opts: ReportOptions, out: FdWriter): number {
   const [fileA, fileB] = opts.compare!;
   const sources = openAll([fileA, fileB]);
   try {
+    for (const s of sources) checkRange(s, opts);
     const program = compilePrintf(Buffer.alloc(0), Buffer.alloc(0));
     const [a, b] = sources.map((src) =>
       summarize(walkSource(src, opts, program, { summary: true, percentiles: true, keepValues: false }, out), contextOf(src.header)));
