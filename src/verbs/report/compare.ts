@@ -10,7 +10,7 @@ import { PERCENTILE_RANKS } from '../../engine/report/percentiles.js';
 import { summarize, type ReportSummary } from '../../engine/report/summary.js';
 import { compilePrintf } from './printf.js';
 import type { ReportOptions } from './request.js';
-import { contextOf, openAll, walkSource } from './runs.js';
+import { checkRange, contextOf, openAll, walkSource } from './runs.js';
 import { formatFixed } from './format-double.js';
 import type { FdWriter } from './output.js';
 
@@ -144,7 +144,8 @@ function change(r: number | null): string {
 
 /** The text table: files first, then a block per group with one line per statistic. */
 export function formatCompareText(c: Comparison): string {
-  const right = (s: string, w: number): string => s.padStart(w);
+  // A value as wide as its column (s64 extremes, their differences) still gets a space before it.
+  const right = (s: string, w: number): string => (s.length >= w ? ` ${s}` : s.padStart(w));
   let s = `A: ${c.a.file}\nB: ${c.b.file}\n`;
   if (c.a.timestamps !== c.b.timestamps) {
     s += `Note: A has ${c.a.timestamps} timestamps, B ${c.b.timestamps} timestamps: their metrics come from different clocks\n`;
@@ -165,6 +166,7 @@ export function reportCompare(opts: ReportOptions, out: FdWriter): number {
   const [fileA, fileB] = opts.compare!;
   const sources = openAll([fileA, fileB]);
   try {
+    for (const s of sources) checkRange(s, opts);
     const program = compilePrintf(Buffer.alloc(0), Buffer.alloc(0));
     const [a, b] = sources.map((src) =>
       summarize(walkSource(src, opts, program, { summary: true, percentiles: true, keepValues: false }, out), contextOf(src.header)));

@@ -25,6 +25,8 @@ export interface FailIfCondition {
   op: FailIfOp;
   /** The threshold: nanoseconds for a time statistic, a plain number for a count or percentage. */
   value: number;
+  /** The same threshold as exact decimal text (sign, digits, optional fraction), for the s64 min and max. */
+  exact: string;
 }
 
 /** Statistics of every metric: the numeric keys of its JSON object (seqids are no thresholds). */
@@ -78,7 +80,8 @@ export function parseFailIf(text: string): FailIfCondition {
   if (unit !== '' && !isTime(subject, stat)) {
     throw ReportFailIfSyntax(text, `${subject}.${stat} is not a time: give a plain number, without a unit`);
   }
-  return { text, subject, stat, op: op as FailIfOp, value: Number(`${sign}${inNanoseconds(whole, fraction, unit)}`) };
+  const exact = `${sign}${inNanoseconds(whole, fraction, unit)}`;
+  return { text, subject, stat, op: op as FailIfOp, value: Number(exact), exact };
 }
 
 /** A statistic's value in the run, or why it has none. */
@@ -121,13 +124,26 @@ function lookup(c: FailIfCondition, r: ReportSummary): Lookup {
   return { value, unit: isTime(c.subject, c.stat) ? ' ns' : '' };
 }
 
-function holds(v: number | bigint, op: FailIfOp, threshold: number): boolean {
-  const x = Number(v);
-  switch (op) {
-    case '<': return x < threshold;
-    case '<=': return x <= threshold;
-    case '>': return x > threshold;
-    case '>=': return x >= threshold;
+/** -1, 0 or 1 as the exact integer v is below, at or above the decimal text `exact`. */
+function compareExact(v: bigint, exact: string): number {
+  const [, sign, whole, fraction = ''] = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(exact)!;
+  const scaled = BigInt(`${sign}${whole}${fraction}`);
+  const lhs = v * 10n ** BigInt(fraction.length);
+  return lhs < scaled ? -1 : lhs > scaled ? 1 : 0;
+}
+
+/**
+ * Whether `v OP threshold`. An s64 (min, max) is compared exactly with the
+ * threshold as written: as doubles, 2^53 + 1 ns would equal 2^53 ns.
+ */
+function holds(v: number | bigint, c: FailIfCondition): boolean {
+  // Doubles keep IEEE comparisons (a NaN would hold nothing); an s64 compares as its exact order.
+  const [x, t] = typeof v === 'bigint' ? [compareExact(v, c.exact), 0] : [v, c.value];
+  switch (c.op) {
+    case '<': return x < t;
+    case '<=': return x <= t;
+    case '>': return x > t;
+    case '>=': return x >= t;
   }
 }
 
@@ -145,7 +161,7 @@ export function failedConditions(conditions: readonly FailIfCondition[], r: Repo
     const name = `${c.subject}.${c.stat}`;
     if ('missing' in found) {
       lines.push(`--fail-if '${c.text}' counts as holding: ${name} does not exist in this run (${found.missing})`);
-    } else if (holds(found.value, c.op, c.value)) {
+    } else if (holds(found.value, c)) {
       lines.push(`--fail-if '${c.text}' holds: ${name} is ${show(found.value)}${found.unit}`);
     }
   }

@@ -58,9 +58,10 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
   const printfFormat = r.text('printfFormat', '');
   const printfArgs = r.text('printfArgs', '');
   const format = r.text('format', '');
-  if (format !== '' && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
+  // Ours, unlike C's strings: an empty value is a value (`--format "$FMT"` with FMT unset), not the option left out.
+  if (given(r, 'format') && !(SUMMARY_FORMATS as readonly string[]).includes(format)) throw ReportBadFormat(format);
   const packets = r.text('packets', '');
-  if (packets !== '') checkPackets(packets, r.flag('summary') ? '--summary' : format !== '' ? '--format'
+  if (given(r, 'packets')) checkPackets(packets, r.flag('summary') ? '--summary' : format !== '' ? '--format'
     : printfFormat !== '' ? '--printf-format' : printfArgs !== '' ? '--printf-args'
       : r.texts('inputFile').length > 1 ? 'several -F' : r.texts('compare').length > 0 ? '--compare'
         : r.texts('failIf').length > 0 ? '--fail-if' : undefined);
@@ -88,6 +89,11 @@ export function buildReportOptions(r: ResolvedOptions): ReportOptions {
     ...(histogram === '' ? {} : { histogram: parseMetricArg('--histogram', histogram) }),
     ...(plot ? { plot } : {}),
   };
+}
+
+/** Whether a string option was on the command line at all (argv strings cannot hold a NUL). */
+function given(r: ResolvedOptions, key: string): boolean {
+  return r.text(key, '\0') !== '\0';
 }
 
 /** --packets: a known format, and alone (its rows would be mixed with the other output). */

@@ -2,6 +2,10 @@
 // megabytes per run, so output is gathered in large chunks; a pipe whose
 // reader set O_NONBLOCK makes write() fail with EAGAIN, which only means
 // "full for now": wait briefly and retry instead of losing output.
+// A reader that has gone (`report ... | head -1`) makes write() fail with
+// EPIPE: the C tool catches SIGPIPE and ignores its failed writes, so it says
+// nothing and exits as it would have; the writer then drops what it is given
+// (readerGone tells the walk it may stop early).
 import { writeSync } from 'node:fs';
 import { ReportOutputFailed } from './errors.js';
 
@@ -11,7 +15,10 @@ function pause(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-/** Writes every byte of `data` to `fd`, retrying on EAGAIN. */
+/** Thrown by writeFully when the reading end of `fd` is closed (EPIPE). */
+export class ReaderGone extends Error {}
+
+/** Writes every byte of `data` to `fd`, retrying on EAGAIN. Throws ReaderGone on EPIPE, ReportOutputFailed otherwise. */
 export function writeFully(fd: number, data: Uint8Array): void {
   let done = 0;
   let backoff = 1;
@@ -26,6 +33,7 @@ export function writeFully(fd: number, data: Uint8Array): void {
         backoff = Math.min(backoff * 2, 50);
         continue;
       }
+      if (code === 'EPIPE') throw new ReaderGone(`fd ${fd}: EPIPE`);
       throw ReportOutputFailed(fd, (err as Error).message);
     }
   }
@@ -34,6 +42,8 @@ export function writeFully(fd: number, data: Uint8Array): void {
 export class FdWriter {
   private readonly buf: Buffer;
   private used = 0;
+  /** The reader of fd went away (EPIPE): everything written since was dropped. */
+  readerGone = false;
 
   constructor(
     readonly fd: number,
@@ -43,11 +53,13 @@ export class FdWriter {
   }
 
   write(data: string | Uint8Array, encoding: BufferEncoding = 'utf8'): void {
+    if (this.readerGone) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
     if (bytes.length > this.buf.length - this.used) {
       this.flush();
+      if (this.readerGone) return;
       if (bytes.length >= this.buf.length) {
-        writeFully(this.fd, bytes);
+        this.send(bytes);
         return;
       }
     }
@@ -59,6 +71,16 @@ export class FdWriter {
     if (this.used === 0) return;
     const n = this.used;
     this.used = 0;
-    writeFully(this.fd, this.buf.subarray(0, n));
+    this.send(this.buf.subarray(0, n));
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (this.readerGone) return;
+    try {
+      writeFully(this.fd, bytes);
+    } catch (e) {
+      if (!(e instanceof ReaderGone)) throw e;
+      this.readerGone = true;
+    }
   }
 }

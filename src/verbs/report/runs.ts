@@ -15,7 +15,8 @@ import { walkReport } from './walk.js';
 import { formatSummaryText } from './summary-text.js';
 import { formatSummaryCsv, formatSummaryJson } from './summary-data.js';
 import { failedConditions } from './fail-if.js';
-import { ReportMergeMismatch } from './errors.js';
+import { ReportMergeMismatch, ReportOutOfBounds } from './errors.js';
+import { IsochronError } from '../../core/errors.js';
 import type { FdWriter } from './output.js';
 
 /** Exit status when a --fail-if condition holds (the report itself worked). */
@@ -38,8 +39,23 @@ export interface Gather {
   keepValues: boolean;
 }
 
+/**
+ * Throws C's ReportOutOfBounds when opts' --start/--stop range (0: the C
+ * defaults) is not within the file's sender log, with a line after C's that
+ * names the file (C's text names none, and with several files it matters).
+ */
+export function checkRange(src: DatSource, opts: ReportOptions): void {
+  const start = opts.start || 1;
+  const stop = opts.stop || src.header.packetCount;
+  if (start <= src.sendCount && stop !== 0 && stop <= src.sendCount) return;
+  const e = ReportOutOfBounds();
+  throw new IsochronError(e.code, `${e.message}\n${src.path}: the range is ${start} to ${stop} (--start/--stop; 0 or left out: ` +
+    `1 and the header's packet count), its sender log has packets 1 to ${src.sendCount}`, { errno: e.errno });
+}
+
 /** Walks one opened file over opts' --start/--stop range (0: the C defaults). */
 export function walkSource(src: DatSource, opts: ReportOptions, program: PrintfProgram, gather: Gather, out: FdWriter): WalkCounts {
+  checkRange(src, opts);
   return walkReport(src, {
     start: opts.start || 1,
     stop: opts.stop || src.header.packetCount,
@@ -109,6 +125,8 @@ export function reportRuns(opts: ReportOptions, program: PrintfProgram, out: FdW
   const sources = openAll(files);
   try {
     const ctx = mergedContext(files, sources.map((s) => s.header));
+    // Every range first: a file out of range must not leave another file's printf lines behind.
+    for (const s of sources) checkRange(s, opts);
     const walks = sources.map((src, i) => ({
       file: files[i],
       walk: walkSource(src, opts, program, { summary, percentiles, keepValues: merging && percentiles }, out),

@@ -75,6 +75,8 @@ export function walkReport(src: DatSource, opts: WalkOptions, out: FdWriter): Wa
       if (r < 0) throw programError(program, w.getErrorCode());
       lastWalked = seq + r - 1;
       if (w.getWalkEnded()) break outer;
+      // Nobody reads the lines any more and no summary needs the rest (C walks on, printing into the void).
+      if (out.readerGone && !opts.summary) break outer;
       from = r;
     }
     seq += n;
