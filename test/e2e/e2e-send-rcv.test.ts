@@ -39,6 +39,17 @@ async function listening(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
+/** Resolves once `count` more frames than now have reached vxb (its kernel counter). */
+async function framesArrived(count: number): Promise<void> {
+  const rx = async (): Promise<number> => Number((await execIn(pair.nsB, 'cat', ['/sys/class/net/vxb/statistics/rx_packets'])).stdout.trim());
+  const base = await rx();
+  for (let i = 0; i < 3000; i++) {
+    if ((await rx()) - base >= count) return;
+    await sleep(20);
+  }
+  throw new Error(`fewer than ${count} frames reached vxb within a minute`);
+}
+
 function send(args: string[], timeoutMs = 60_000) {
   return execIn(pair.nsA, process.execPath, [cliEntry, 'send', '-i', 'vxa', '--omit-hwts', '--omit-sync', '--omit-remote-sync', '--client', '10.199.0.2', ...args], { timeoutMs });
 }
@@ -102,7 +113,9 @@ test('a receiver killed mid-run: the sender says so clearly and keeps its own lo
   await withRcv([], port, async (rcv) => {
     const running = send(['--stats-port', String(port), '--cycle-time', '0.001', '--num-frames', '3000', '--frame-size', '64', '--output-file', file]);
     await rcv.waitStdout(/Accepted connection/);
-    await sleep(1200);
+    // Killed once frames flow (not after a fixed time: a loaded machine may
+    // still be preparing the run), well before the 3000th.
+    await framesArrived(300);
     rcv.child.kill('SIGKILL');
     const r = await running;
     assert.notEqual(r.status, 0, 'the sender fails when its receiver is gone');
