@@ -6,6 +6,7 @@
 // (src/cli/command-line.ts) hands in all five; the orchestrator's exec
 // lines only `send`, so a line naming another verb comes back as 'other'.
 import { isIsochronError } from '../core/errors.js';
+import { errorText } from '../core/hints.js';
 import { renderUsage, type VerbSpec } from './spec.js';
 import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
@@ -85,7 +86,7 @@ function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly strin
     if (parsed.kind === 'usage') return { kind: 'exit', stderr: parsed.text, status: VERB_USAGE_STATUS };
     return { kind: 'run', verb, options: parsed.options } as Plan<M>;
   } catch (err) {
-    if (isIsochronError(err)) return { kind: 'exit', stderr: `${err.message}\n`, status: err.exitStatus };
+    if (isIsochronError(err)) return { kind: 'exit', stderr: errorText(err), status: err.exitStatus };
     throw err;
   }
 }

@@ -19,9 +19,7 @@ export const SendInterfaceQuery = defineError(
 export const SendConnectFailed = defineError(
   'ISOCHRON_ERR_SEND_CONNECT',
   Errno.ECONNREFUSED,
-  (port: number, text: string, where: string) =>
-    `Failed to connect to TCP port ${port}: ${text}\n` +
-    `(receiver ${where}: is "isochron rcv" running there with --stats-port ${port}?)`,
+  (port: number, text: string) => `Failed to connect to TCP port ${port}: ${text}`,
 );
 
 export const SendDestMacMissing = defineError(

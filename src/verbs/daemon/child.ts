@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = isIsochronError(err) ? err : DaemonStartFailed(String(err));
     stdoutLog.line(e.message);
-    await report({ type: 'error', code: e.code, errno: e.errno, message: e.message });
+    await report({ type: 'error', code: e.code, errno: e.errno, message: e.message, hint: e.hint });
     process.exit(e.errno & 0xff);
   }
   const shutdown = (signal: string): void => {

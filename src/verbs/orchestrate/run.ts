@@ -34,6 +34,7 @@ import { nodePlan, type NodePlan } from './node-config.js';
 import { Orchestration, SecondSignal, type OrchestrateDeps, type OrchestrateResult, type PairOutcome } from './orchestration.js';
 import { askReceivers, checkOutputFiles, configure, connect } from './setup.js';
 import { attempt } from './attempt.js';
+import { errorText } from '../../core/hints.js';
 
 /** The file's node plans; prints C's "Using the kernel UTC-TAI offset" lines. Throws file errors. */
 export function planFromText(text: string, file: string, deps: OrchestrateDeps = {}): NodePlan[] {
@@ -112,7 +113,7 @@ export async function runOrchestrate(options: OrchestrateOptions, deps: Orchestr
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    io.err(`${err.message}\n`);
+    io.err(errorText(err));
     return err.exitStatus;
   } finally {
     process.off('SIGINT', onSignal);

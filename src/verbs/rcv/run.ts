@@ -16,6 +16,7 @@ import { prepareReceiver } from './startup.js';
 import { IDLE_YIELD_MS, StatsServer, type ListenAddress } from '../../engine/receiver/stats-server.js';
 import { envMs } from '../../core/env.js';
 import type { ReceiveTaskConfig } from '../../../workers/contract.js';
+import { errorText } from '../../core/hints.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
@@ -182,7 +183,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     return status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    out.err(`${err.message}\n`);
+    out.err(errorText(err));
     // Once the receiver ran, its end says what it got.
     if (receiver && plane === null && receiverStarted) out.err(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;

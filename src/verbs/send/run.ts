@@ -19,6 +19,7 @@ import { planSend, type SendPlan } from '../../engine/sender/plan.js';
 import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext, type SessionOutcome } from './attempt.js';
 import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
+import { errorText } from '../../core/hints.js';
 
 export interface RunSendDeps {
   io?: OutputStreams;
@@ -127,7 +128,7 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
     error = res.error;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    io.err(`${err.message}\n`);
+    io.err(errorText(err));
     status = err.exitStatus;
     error = err;
   }
