@@ -12,6 +12,7 @@ import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
 import { ResolvedOptions } from './resolve.js';
 import { unknownVerb } from './errors.js';
+import { checkStrictValues, withStrictValueNote } from './strict-check.js';
 import { VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
 import type { Clock } from './values/index.js';
 import { clockTaiNs } from './values/clock.js';
@@ -76,7 +77,15 @@ export function parseVerbArgs<M, K extends keyof M & VerbName>(
   const scanned = scanArgs(grammar.spec, args, nowTai);
   if (scanned.helpRequested) return { kind: 'usage', text: renderUsage(grammar.spec) };
   const collected = collectWithSade(specsOf(grammars), verb, scanned.occurrences);
-  return { kind: 'options', options: grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai)) };
+  let options: M[K];
+  try {
+    options = grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai));
+  } catch (err) {
+    // The C tool's check speaks first; a value we refuse is named after it.
+    throw isIsochronError(err) ? withStrictValueNote(err, grammar.spec, collected) : err;
+  }
+  checkStrictValues(grammar.spec, collected);
+  return { kind: 'options', options };
 }
 
 function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly string[], ctx: ParseContext): Plan<M> {

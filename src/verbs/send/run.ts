@@ -20,6 +20,7 @@ import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext
 import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 import { errorText } from '../../core/hints.js';
+import { checkCpuMask } from './host-checks.js';
 
 export interface RunSendDeps {
   io?: OutputStreams;
@@ -121,6 +122,7 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
   let status = 0;
   let error: IsochronError | null = null;
   try {
+    checkCpuMask(options.cpuMask);
     const plan = planSend(options);
     checkOutputFile(plan);
     const res = await sendWithPlan(plan, { sync: sendSyncOptions(options), ...deps, io, signal, tally });
