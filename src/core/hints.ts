@@ -41,10 +41,6 @@ export type HintOperation =
   | 'sched-policy'
   /** sched_setaffinity for --cpu-mask. */
   | 'sched-affinity'
-  /** Starting a worker thread (the send, TX timestamp or receive loop). */
-  | 'worker-start'
-  /** Setting the kernel's UTC-TAI offset (--utc-tai-offset). */
-  | 'utc-tai-offset'
   /** connect() to ptp4l's management socket (--unix-domain-socket). */
   | 'ptp4l-connect'
   /** bind() of our own end of a unix socket. */
@@ -170,13 +166,6 @@ export const HINTS: { readonly [op in HintOperation]: Readonly<Record<number, Hi
   },
   'sched-affinity': {
     [E.EINVAL]: 'the --cpu-mask names no CPU this thread may run on: check "nproc" and the cpuset ("taskset -p $$")',
-  },
-  'worker-start': {
-    [E.EAGAIN]: 'no more threads can be started: check "ulimit -u" and the system\'s thread limit',
-    [E.ENOMEM]: 'not enough memory to start the thread',
-  },
-  'utc-tai-offset': {
-    [E.EPERM]: 'setting the kernel UTC-TAI offset needs root or CAP_SYS_TIME',
   },
   'ptp4l-connect': {
     [E.ENOENT]: (c) => `no socket at ${c.path ?? 'that path'}: is ptp4l running (and --unix-domain-socket its uds_address)? Without ptp4l use --omit-sync`,
