@@ -61,6 +61,7 @@ function timeProblem(spec: OptionSpec, text: string): ValueProblem | null {
 }
 
 function macProblem(spec: OptionSpec, text: string): ValueProblem | null {
+  if (text === '') return null; // C: all-zero, "not given"
   if (/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(text)) return null;
   if (/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){0,4}$/.test(text)) return null; // pinned: the rest is 0
   return { long: spec.long, value: text, expected: MAC };

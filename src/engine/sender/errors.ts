@@ -12,8 +12,7 @@ export const SendInterfaceDown = defineError(
 export const SendInterfaceQuery = defineError(
   'ISOCHRON_ERR_SEND_INTERFACE_QUERY',
   Errno.ENODEV,
-  (ifname: string, text: string) =>
-    `Failed to query port ${ifname} admin state: ${text}: check the name with "ip link" (and the network namespace)`,
+  (ifname: string, text: string) => `Failed to query port ${ifname} admin state: ${text}`,
 );
 
 export const SendConnectFailed = defineError(
