@@ -184,3 +184,12 @@ test('send with an unknown interface: ENODEV names the interface', async () => {
   assert.match(res.stderr, /Failed to query port nosuch0 admin state: No such device\n/);
   assert.match(oneHint(res.stderr, 'ISOCHRON_ERR_SEND_INTERFACE_QUERY'), /interface nosuch0 does not exist here: check the name with "ip link"/);
 });
+
+test('--txtime, then --taprio, on a veth (noqueue, no etf or taprio): said once, and the run goes on', async () => {
+  for (const opt of ['--txtime', '--taprio']) {
+    const res = await isochron([...SEND, '--omit-hwts', opt]);
+    assert.equal(res.status, 0, res.stderr);
+    const note = opt === '--txtime' ? 'it has no etf or taprio qdisc (qdiscs: noqueue)' : 'it has no taprio qdisc (qdiscs: noqueue)';
+    assert.equal(res.stderr.split(`Note: ${opt} has no effect on vha: ${note}`).length - 1, 1, res.stderr);
+  }
+});
