@@ -15,6 +15,8 @@ import { E, isIsochronError } from './errors.js';
 export type HintOperation =
   /** A management (stats) port: socket, bind, listen (daemon, rcv). */
   | 'listen'
+  /** bind() of a UDP data socket (rcv --l4, send --l4 with a source address). */
+  | 'bind-udp'
   /** SO_BINDTODEVICE for an "address%device" value. */
   | 'bind-device'
   /** TCP connect from `send --client` to a receiver. */
@@ -89,6 +91,10 @@ export const HINTS: { readonly [op in HintOperation]: Readonly<Record<number, Hi
     [E.EACCES]: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
     [E.EAFNOSUPPORT]: 'IPv6 is disabled on this host: use an IPv4 address',
     [E.EINVAL]: 'the address cannot be listened on (a multicast or broadcast address?): give one of this host\'s unicast addresses',
+  },
+  'bind-udp': {
+    [E.EADDRINUSE]: 'another program uses this UDP port: choose another with --data-port',
+    [E.EADDRNOTAVAIL]: (c) => `${c.address ?? 'the address'} is not an address of this host (or of this network namespace): check "ip addr"`,
   },
   'bind-device': {
     [E.ENODEV]: NO_INTERFACE,

@@ -32,6 +32,10 @@ const ROWS: Row[] = [
   { op: 'listen', errno: 'EINVAL', hint: /multicast or broadcast/, wrong: ANOTHER_DAEMON },
   { op: 'listen', errno: 'ENODEV', hint: null },
   { op: 'listen', errno: 'ENOMEM', hint: null },
+  // bind of a UDP data socket
+  { op: 'bind-udp', errno: 'EADDRINUSE', hint: /this UDP port: choose another with --data-port/, wrong: /--stats-port/ },
+  { op: 'bind-udp', errno: 'EADDRNOTAVAIL', hint: /10\.0\.0\.1 is not an address of this host/ },
+  { op: 'bind-udp', errno: 'EACCES', hint: null },
   // SO_BINDTODEVICE for "addr%dev"
   { op: 'bind-device', errno: 'ENODEV', hint: /interface vxa does not exist here: check the name with "ip link"/, wrong: ANOTHER_DAEMON },
   { op: 'bind-device', errno: 'EPERM', hint: /CAP_NET_RAW/ },
