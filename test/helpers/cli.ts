@@ -49,3 +49,13 @@ export const SEND_EXTENSION_LINES = '-Z|--fail-fast: Boolean (optional)\n';
 
 /** The usage lines of our own report options, listed after C's (docs/report.md). */
 export const REPORT_EXTENSION_LINES = '-O|--format: String (optional)\n';
+
+/**
+ * A stderr split into the C tool's part and our hint lines after it
+ * (`hint: <text> (ISOCHRON_ERR_...)`, docs/errors.md): the recorded C lines
+ * must equal `c`; `hints` holds only such lines, or is empty.
+ */
+export function splitHintLines(stderr: string): { c: string; hints: string } {
+  const hints = /(?:^|\n)((?:hint: [^\n]* \(ISOCHRON_ERR_[A-Z0-9_]+\)\n)+)$/.exec(stderr)?.[1] ?? '';
+  return { c: stderr.slice(0, stderr.length - hints.length), hints };
+}
