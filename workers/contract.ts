@@ -29,6 +29,8 @@ export interface WorkerError {
   /** Negative errno: the exit status. */
   errno: number;
   message: string;
+  /** The hint (src/core/hints.ts), null when none names the cause. */
+  hint?: string | null;
 }
 
 /**
@@ -40,12 +42,12 @@ export function encodeWorkerError(err: IsochronError): WorkerError;
 export function encodeWorkerError(err: unknown, unexpected: (e: Error) => IsochronError): WorkerError;
 export function encodeWorkerError(err: unknown, unexpected?: (e: Error) => IsochronError): WorkerError {
   const e = isIsochronError(err) ? err : unexpected!(err instanceof Error ? err : new Error(String(err)));
-  return { code: e.code, errno: e.errno, message: e.message };
+  return { code: e.code, errno: e.errno, message: e.message, hint: e.hint };
 }
 
 /** The IsochronError a WorkerError stands for (same code, errno and message). */
 export function decodeWorkerError(w: WorkerError): IsochronError {
-  return new IsochronError(w.code, w.message, { errno: w.errno });
+  return new IsochronError(w.code, w.message, { errno: w.errno, hint: w.hint ?? null });
 }
 
 // ---------------------------------------------------------------- thread scheduling

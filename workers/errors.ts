@@ -19,7 +19,7 @@ export const SendThreadSetup = defineError(
   'ISOCHRON_ERR_SEND_THREAD_SETUP',
   Errno.EPERM,
   (what: string, detail: string) =>
-    `failed to set sender thread ${what}: ${detail} (real-time policies need root or CAP_SYS_NICE, priority 1..99)`,
+    `failed to set sender thread ${what}: ${detail}`,
 );
 
 export const RcvDataSocket = defineError(

@@ -5,6 +5,7 @@
 // that did not ask for it. The apply/restore itself is src/sys/sched.ts's
 // applyScheduling, the one such helper.
 import { isIsochronError } from '../src/core/errors.js';
+import { hintFor } from '../src/core/hints.js';
 import { applyScheduling, getAffinity, getScheduler, type SchedulingStep } from '../src/sys/sched.js';
 import { SendThreadSetup } from './errors.js';
 import type { ThreadPlan, ThreadReadback } from './contract.js';
@@ -19,7 +20,9 @@ export type ThreadSetupFailure = (step: SchedulingStep, err: unknown) => unknown
 
 /** The send thread's failure: C's message with our hint, the kernel's errno kept. */
 export const sendThreadSetupFailure: ThreadSetupFailure = (step, err) =>
-  isIsochronError(err) ? SendThreadSetup.with({ errno: err.errno }, step, err.message) : err;
+  isIsochronError(err)
+    ? SendThreadSetup.with({ errno: err.errno, hint: hintFor(step === 'sched policy' ? 'sched-policy' : 'sched-affinity', err.errno) }, step, err.message)
+    : err;
 
 /**
  * Applies the plan to the calling thread (C's order: policy and priority,

@@ -97,3 +97,13 @@ export const inputFileUnreadable = defineError(
   Errno.EINVAL,
   (call: string, reason: string) => `${call}: ${reason}`,
 );
+
+/**
+ * A value the C tool would silently truncate or wrap (src/args/values/strict.ts):
+ * ours, checked after the C tool's own checks. The hint line says the expected form.
+ */
+export const badValue = defineError(
+  'ISOCHRON_ERR_CLI_BAD_VALUE',
+  Errno.EINVAL,
+  (long: string, value: string) => `Invalid value for ${long}: ${JSON.stringify(value)}`,
+);

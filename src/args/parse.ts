@@ -9,10 +9,12 @@ import { isIsochronError } from '../core/errors.js';
 import type { VerbSpec } from './spec.js';
 import { renderVerbHelp } from './option-help.js';
 import { unknownVerbHint } from './did-you-mean.js';
+import { errorText } from '../core/hints.js';
 import { scanArgs } from './scan.js';
 import { collectWithSade } from './sade-program.js';
 import { ResolvedOptions } from './resolve.js';
 import { unknownVerb } from './errors.js';
+import { checkStrictValues, withStrictValueNote } from './strict-check.js';
 import { ALL_VERB_NAMES, VERB_NAMES, isVerbName, type VerbName } from './verb-names.js';
 import type { Clock } from './values/index.js';
 import { clockTaiNs } from './values/clock.js';
@@ -77,7 +79,15 @@ export function parseVerbArgs<M, K extends keyof M & VerbName>(
   const scanned = scanArgs(grammar.spec, args, nowTai);
   if (scanned.helpRequested) return { kind: 'usage', text: renderVerbHelp(grammar.spec) };
   const collected = collectWithSade(specsOf(grammars), verb, scanned.occurrences);
-  return { kind: 'options', options: grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai)) };
+  let options: M[K];
+  try {
+    options = grammar.build(new ResolvedOptions(grammar.spec, collected, nowTai));
+  } catch (err) {
+    // The C tool's check speaks first; a value we refuse is named after it.
+    throw isIsochronError(err) ? withStrictValueNote(err, grammar.spec, collected) : err;
+  }
+  checkStrictValues(grammar.spec, collected);
+  return { kind: 'options', options };
 }
 
 function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly string[], ctx: ParseContext): Plan<M> {
@@ -87,7 +97,7 @@ function planVerb<M>(grammars: Grammars<M>, verb: VerbName, args: readonly strin
     if (parsed.kind === 'usage') return { kind: 'exit', stderr: parsed.text, status: VERB_USAGE_STATUS };
     return { kind: 'run', verb, options: parsed.options } as Plan<M>;
   } catch (err) {
-    if (isIsochronError(err)) return { kind: 'exit', stderr: `${err.message}\n`, status: err.exitStatus };
+    if (isIsochronError(err)) return { kind: 'exit', stderr: errorText(err), status: err.exitStatus };
     throw err;
   }
 }

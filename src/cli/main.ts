@@ -1,5 +1,6 @@
 // Entry point of the `isochron` command (bin/isochron.js calls main()).
 import { isIsochronError } from '../core/errors.js';
+import { errorText } from '../core/hints.js';
 import { planCommandLine } from './command-line.js';
 import type { VerbName } from '../args/verb-names.js';
 import { VERBS, type VerbOptions } from './verbs.js';
@@ -33,7 +34,7 @@ export async function main(argv0: string, args: string[]): Promise<number> {
     return await runVerb(plan.verb, plan.options);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(errorText(err));
     return err.exitStatus;
   }
 }

@@ -9,6 +9,7 @@ export const Errno = {
   ENOENT: -2,
   EINTR: -4,
   EIO: -5,
+  ENXIO: -6,
   E2BIG: -7,
   EBADF: -9,
   ECHILD: -10,
@@ -19,11 +20,14 @@ export const Errno = {
   EBUSY: -16,
   EEXIST: -17,
   ENODEV: -19,
+  ENOTDIR: -20,
+  EISDIR: -21,
   EINVAL: -22,
   ENOTTY: -25,
   EFBIG: -27,
   ENOSPC: -28,
   ESPIPE: -29,
+  EROFS: -30,
   EPIPE: -32,
   ERANGE: -34,
   ENOSYS: -38,
@@ -42,6 +46,7 @@ export const Errno = {
   ECONNRESET: -104,
   ETIMEDOUT: -110,
   ECONNREFUSED: -111,
+  EHOSTUNREACH: -113,
   EINPROGRESS: -115,
 } as const;
 
@@ -56,17 +61,22 @@ export interface IsochronErrorOptions {
   /** Negative errno; decides the exit status. Defaults to -EINVAL. */
   errno?: number;
   cause?: unknown;
+  /** What to check (src/core/hints.ts), printed on its own line after the message. */
+  hint?: string | null;
 }
 
 export class IsochronError extends Error {
   readonly code: string;
   readonly errno: number;
+  /** What to check, from the hint table (src/core/hints.ts); null when no cause is known. */
+  readonly hint: string | null;
 
   constructor(code: string, message: string, options: IsochronErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IsochronError';
     this.code = code;
     this.errno = options.errno ?? Errno.EINVAL;
+    this.hint = options.hint ?? null;
   }
 
   /** The process exit status the C tool uses for this error. */
@@ -91,6 +101,8 @@ export interface ErrorContext {
   errno?: number;
   /** The error this one reports (Error.cause). */
   cause?: unknown;
+  /** The hint (src/core/hints.ts hintFor) that names the cause; absent or null: none. */
+  hint?: string | null;
 }
 
 export interface ErrorDefinition<A extends unknown[]> {
@@ -120,7 +132,11 @@ export function defineError<A extends unknown[]>(
   registry.set(code, errno);
   const make = (...args: A): IsochronError => new IsochronError(code, format(...args), { errno });
   const withContext = (context: ErrorContext, ...args: A): IsochronError =>
-    new IsochronError(code, format(...args), { errno: -Math.abs(context.errno ?? 0) || errno, cause: context.cause });
+    new IsochronError(code, format(...args), {
+      errno: -Math.abs(context.errno ?? 0) || errno,
+      cause: context.cause,
+      hint: context.hint ?? null,
+    });
   return Object.assign(make, { code, errno, with: withContext }) as ErrorDefinition<A>;
 }
 

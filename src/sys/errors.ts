@@ -1,14 +1,15 @@
 // Errors of the syscall layer. A failed call keeps the kernel's errno (so the
 // exit status is the one the C tool would give: `-errno & 0xff`) and says
 // which call failed, the C library's text for the errno and what to check.
-import { defineError, Errno, IsochronError, E } from '../core/errors.js';
+import { defineError, Errno, IsochronError } from '../core/errors.js';
+import { hintFor, type HintContext, type HintOperation } from '../core/hints.js';
 import { strerror } from '../core/errno-text.js';
 
 /** A system call failed; errno is the kernel's (the declared one is only the default). */
 export const SyscallFailed = defineError(
   'ISOCHRON_ERR_SYSCALL',
   Errno.EIO,
-  (call: string, text: string, hint: string) => `${call} failed: ${text}${hint ? `: ${hint}` : ''}`,
+  (call: string, text: string) => `${call} failed: ${text}`,
 );
 
 /** SIOCSHWTSTAMP refused: the interface cannot timestamp in hardware. */
@@ -56,27 +57,13 @@ export const InvalidSysArgument = defineError(
   (what: string) => `invalid argument: ${what}`,
 );
 
-/** What to check for an errno when the caller has nothing more precise to say. */
-function defaultHint(errnum: number): string {
-  switch (errnum) {
-    case E.EPERM:
-    case E.EACCES:
-      return 'run as root (or grant CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_NICE, CAP_IPC_LOCK as needed)';
-    case E.ENODEV:
-      return 'check the interface name with "ip link"';
-    case E.EADDRINUSE:
-      return 'another program uses this address and port';
-    case E.ENETDOWN:
-      return 'bring the interface up';
-    case E.ENOMEM:
-      return 'raise RLIMIT_MEMLOCK (ulimit -l) or free memory';
-    default:
-      return '';
-  }
-}
-
-/** Builds the error for a failed call, keeping errno (positive, as libc reports it). */
-export function sysError(call: string, errnum: number, hint?: string): IsochronError {
+/**
+ * Builds the error for a failed call, keeping errno (positive, as libc
+ * reports it). The message is `<call> failed: <strerror>`; the hint comes
+ * from the one hint table (src/core/hints.ts) for `op` (default: the causes
+ * that hold for any call), and is null when the table names no cause.
+ */
+export function sysError(call: string, errnum: number, op: HintOperation = 'syscall', context: HintContext = {}): IsochronError {
   const text = errnum > 0 ? strerror(errnum) : `unknown error ${errnum}`;
-  return SyscallFailed.with({ errno: errnum }, call, text, hint ?? defaultHint(errnum));
+  return SyscallFailed.with({ errno: errnum, hint: hintFor(op, errnum, context) }, call, text);
 }

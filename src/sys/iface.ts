@@ -33,7 +33,7 @@ export function interfaceMac(ifname: string, io: DeviceIoctl = kernelIoctl): Buf
   const ifr = makeIfreq(ifname);
   const errnum = withControlSocket((fd) => io(fd, SIOCGIFHWADDR, ifr));
   if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
-  if (errnum) throw sysError(`ioctl(SIOCGIFHWADDR, ${ifname})`, errnum);
+  if (errnum) throw sysError(`ioctl(SIOCGIFHWADDR, ${ifname})`, errnum, 'ioctl-interface', { ifname });
   return Buffer.from(ifr.subarray(IFREQ_UNION + 2, IFREQ_UNION + 8));
 }
 
@@ -54,7 +54,7 @@ export function interfaceFlags(ifname: string, io: DeviceIoctl = kernelIoctl): I
   const ifr = makeIfreq(ifname);
   const errnum = withControlSocket((fd) => io(fd, SIOCGIFFLAGS, ifr));
   if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
-  if (errnum) throw sysError(`ioctl(SIOCGIFFLAGS, ${ifname})`, errnum);
+  if (errnum) throw sysError(`ioctl(SIOCGIFFLAGS, ${ifname})`, errnum, 'ioctl-interface', { ifname });
   const flags = ifr.readUInt16LE(IFREQ_UNION);
   return { up: (flags & IFF_UP) !== 0, running: (flags & IFF_RUNNING) !== 0 };
 }

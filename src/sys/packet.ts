@@ -62,11 +62,11 @@ export class PacketSocket extends DgramSocket {
     const ethertype = opts.ethertype ?? ETH_P_ALL;
     const mac = opts.mac === undefined ? undefined : macBytes(opts.mac);
     const bound = opts.receive === false ? 0 : ethertype;
-    const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(bound), 'socket(AF_PACKET, SOCK_RAW)');
+    const fd = openSocketFd(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(bound), 'socket(AF_PACKET, SOCK_RAW)', 'data-socket');
     const sock = new PacketSocket(fd, opts, ifindex);
     try {
       sock.bindToDevice(opts.ifname);
-      check(libc().bind(fd, encodeSockaddrLl({ protocol: bound, ifindex, addr: mac }), SIZEOF.sockaddr_ll), `bind(AF_PACKET, ${opts.ifname})`);
+      check(libc().bind(fd, encodeSockaddrLl({ protocol: bound, ifindex, addr: mac }), SIZEOF.sockaddr_ll), `bind(AF_PACKET, ${opts.ifname})`, 'data-socket', { ifname: opts.ifname });
       sock.dest = encodeSockaddrLl({ protocol: ethertype, ifindex, addr: mac });
     } catch (err) {
       sock.close();
@@ -99,6 +99,6 @@ export class PacketSocket extends DgramSocket {
       if (libc().setsockopt(this.openFd, SOL_PACKET, option, mreq, mreq.length) === 0) return name;
       errnum = lastErrno();
     }
-    throw sysError(`setsockopt(PACKET_${join ? 'ADD' : 'DROP'}_MEMBERSHIP, ${this.ifname})`, errnum, 'multicast, allmulti and promisc all refused');
+    throw sysError(`setsockopt(PACKET_${join ? 'ADD' : 'DROP'}_MEMBERSHIP, ${this.ifname}) (multicast, allmulti and promisc all refused)`, errnum, 'syscall', { ifname: this.ifname });
   }
 }

@@ -102,7 +102,7 @@ export function probeSysoff(fd: number, samples: number, io: DeviceIoctl = kerne
   if (typeof sysOffsetExtended(fd, samples, io) !== 'number') return 'extended';
   const basic = sysOffsetBasic(fd, samples, io);
   if (typeof basic !== 'number') return 'basic';
-  throw sysError(`ioctl(PTP_SYS_OFFSET) on fd ${fd}`, basic, 'the PHC driver supports none of the PTP_SYS_OFFSET ioctls');
+  throw sysError(`ioctl(PTP_SYS_OFFSET) on fd ${fd} (the PHC driver supports none of the PTP_SYS_OFFSET ioctls)`, basic);
 }
 
 export function measurePhcOffset(fd: number, method: SysoffMethod, samples: number, io: DeviceIoctl = kernelIoctl): PhcOffset {
@@ -121,7 +121,7 @@ export class Phc {
     if (!Number.isInteger(index) || index < 0) throw InvalidSysArgument(`PHC index ${index} is not a device`);
     const path = `/dev/ptp${index}`;
     const fd = libc().open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) throw sysError(`open(${path})`, lastErrno(), 'is the PTP driver loaded and are you root?');
+    if (fd < 0) throw sysError(`open(${path})`, lastErrno(), 'open-phc', { path });
     return new Phc(fd, index, path);
   }
 

@@ -20,7 +20,7 @@ export function setScheduler(policy: Policy, priority = 0, tid = 0): void {
   param.writeInt32LE(priority, 0);
   if (libc().sched_setscheduler(tid, value, param) < 0) {
     const rt = policy === 'other' ? '' : ` priority ${priority}`;
-    throw sysError(`sched_setscheduler(${policy.toUpperCase()}${rt})`, lastErrno(), 'real-time priorities need root or CAP_SYS_NICE (and 1..99)');
+    throw sysError(`sched_setscheduler(${policy.toUpperCase()}${rt})`, lastErrno(), 'sched-policy');
   }
 }
 
@@ -40,7 +40,7 @@ export function setAffinity(cpus: readonly number[], tid = 0): void {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= MASK_BYTES * 8) throw InvalidSysArgument(`CPU ${cpu} out of 0..${MASK_BYTES * 8 - 1}`);
     mask[cpu >> 3] |= 1 << (cpu & 7);
   }
-  if (libc().sched_setaffinity(tid, MASK_BYTES, mask) < 0) throw sysError(`sched_setaffinity(${cpus.join(',')})`, lastErrno(), 'are those CPUs online and allowed (cpuset)?');
+  if (libc().sched_setaffinity(tid, MASK_BYTES, mask) < 0) throw sysError(`sched_setaffinity(${cpus.join(',')})`, lastErrno(), 'sched-affinity');
 }
 
 export function getAffinity(tid = 0): number[] {

@@ -4,6 +4,7 @@
 import { E } from '../core/errors.js';
 import { F_GETFL, F_SETFL, MSG_DONTWAIT, O_NONBLOCK, SOF_TXTIME_DEADLINE_MODE, SOF_TXTIME_REPORT_ERRORS, SOL_SOCKET, SO_BINDTODEVICE, SO_ERROR, SO_PRIORITY, SO_RCVBUF, SO_RCVBUFFORCE, SO_REUSEADDR, SO_SELECT_ERR_QUEUE, SO_TIMESTAMPING, SO_TXTIME, CLOCK_TAI } from './constants.js';
 import { sysError } from './errors.js';
+import type { HintContext, HintOperation } from '../core/hints.js';
 import { startWait, type PendingWait } from './fd-wait.js';
 import { lastErrno, libc } from './libc.js';
 import { pollFd } from './poll.js';
@@ -19,14 +20,14 @@ export interface TxtimeOptions {
 }
 
 /** Throws the errno of the last call if `rc` is negative. */
-export function check(rc: number, call: string, hint?: string): number {
-  if (rc < 0) throw sysError(call, lastErrno(), hint);
+export function check(rc: number, call: string, op?: HintOperation, context?: HintContext): number {
+  if (rc < 0) throw sysError(call, lastErrno(), op, context);
   return rc;
 }
 
 /** socket(2), throwing the errno as an IsochronError naming `what`. */
-export function openSocketFd(domain: number, type: number, protocol: number, what = 'socket'): number {
-  return check(libc().socket(domain, type, protocol), what);
+export function openSocketFd(domain: number, type: number, protocol: number, what = 'socket', op?: HintOperation): number {
+  return check(libc().socket(domain, type, protocol), what, op);
 }
 
 /** socketpair(2): two connected descriptors, throwing the errno as an IsochronError. */
@@ -68,14 +69,14 @@ export class Socket {
   }
 
   protected get openFd(): number {
-    if (this.#fd < 0) throw sysError('socket operation', E.EBADF, 'the socket is already closed');
+    if (this.#fd < 0) throw sysError('socket operation (the socket is already closed)', E.EBADF);
     return this.#fd;
   }
 
-  setInt(level: number, name: number, value: number, call = `setsockopt(${level}, ${name})`, hint?: string): void {
+  setInt(level: number, name: number, value: number, call = `setsockopt(${level}, ${name})`, op?: HintOperation): void {
     const b = Buffer.alloc(4);
     b.writeInt32LE(value, 0);
-    check(libc().setsockopt(this.openFd, level, name, b, 4), call, hint);
+    check(libc().setsockopt(this.openFd, level, name, b, 4), call, op);
   }
 
   getInt(level: number, name: number, call = `getsockopt(${level}, ${name})`): number {
@@ -86,15 +87,15 @@ export class Socket {
     return b.readInt32LE(0);
   }
 
-  setBytes(level: number, name: number, value: Buffer, call = `setsockopt(${level}, ${name})`, hint?: string): void {
-    check(libc().setsockopt(this.openFd, level, name, value, value.length), call, hint);
+  setBytes(level: number, name: number, value: Buffer, call = `setsockopt(${level}, ${name})`, op?: HintOperation): void {
+    check(libc().setsockopt(this.openFd, level, name, value, value.length), call, op);
   }
 
   /** SO_BINDTODEVICE: only traffic through this interface. Needs CAP_NET_RAW. */
   bindToDevice(ifname: string): void {
     const name = Buffer.alloc(ifnameBytes(ifname).length + 1);
     name.write(ifname, 0, 'utf8');
-    this.setBytes(SOL_SOCKET, SO_BINDTODEVICE, name, `setsockopt(SO_BINDTODEVICE, ${ifname})`);
+    check(libc().setsockopt(this.openFd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length), `setsockopt(SO_BINDTODEVICE, ${ifname})`, 'bind-device', { ifname });
   }
 
   /** The device this socket is bound to, '' if none. */
@@ -113,7 +114,7 @@ export class Socket {
   }
 
   setPriority(priority: number): void {
-    this.setInt(SOL_SOCKET, SO_PRIORITY, priority, 'setsockopt(SO_PRIORITY)', 'priorities above 6 need CAP_NET_ADMIN');
+    this.setInt(SOL_SOCKET, SO_PRIORITY, priority, 'setsockopt(SO_PRIORITY)', 'socket-option');
   }
 
   getPriority(): number {
@@ -152,7 +153,7 @@ export class Socket {
     if (opts.reportErrors ?? true) flags |= SOF_TXTIME_REPORT_ERRORS;
     b.writeInt32LE(opts.clockid ?? CLOCK_TAI, 0);
     b.writeUInt32LE(flags, 4);
-    this.setBytes(SOL_SOCKET, SO_TXTIME, b, 'setsockopt(SO_TXTIME)');
+    this.setBytes(SOL_SOCKET, SO_TXTIME, b, 'setsockopt(SO_TXTIME)', 'socket-option');
   }
 
   /** Returns { clockid, flags } as the kernel stored them. */

@@ -33,8 +33,8 @@ export function listenTcp(opts: TcpListenOptions): number {
     if (opts.device) sock.bindToDevice(opts.device);
     const address = opts.address ?? (opts.family === 4 ? '0.0.0.0' : '::');
     const sa = encodeSockaddrIn({ family: opts.family, address, port: opts.port });
-    check(libc().bind(sock.fd, sa, sa.length), `bind(TCP ${address} port ${opts.port})`);
-    check(libc().listen(sock.fd, opts.backlog ?? 16), `listen(TCP port ${opts.port})`);
+    check(libc().bind(sock.fd, sa, sa.length), `bind(TCP ${address} port ${opts.port})`, 'listen', { address, port: opts.port });
+    check(libc().listen(sock.fd, opts.backlog ?? 16), `listen(TCP port ${opts.port})`, 'listen', { address, port: opts.port });
     return sock.release();
   } catch (err) {
     sock.close();

@@ -16,7 +16,7 @@ const tsBuf = Buffer.alloc(16);
  * that error (a constant string, so the hot path builds none).
  */
 export function clockGettimeInto(clockid: number, ts: Buffer, call?: string): void {
-  if (libc().clock_gettime(clockid, ts) < 0) throw sysError(call ?? `clock_gettime(${clockid})`, lastErrno(), 'unknown or closed clock');
+  if (libc().clock_gettime(clockid, ts) < 0) throw sysError(call ?? `clock_gettime(${clockid})`, lastErrno());
 }
 
 export function clockGettime(clockid: number): bigint {

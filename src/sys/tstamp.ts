@@ -56,7 +56,7 @@ export function getTsInfo(ifname: string, io: DeviceIoctl = kernelIoctl): TsInfo
   data.writeUInt32LE(ETHTOOL_GET_TS_INFO, 0);
   const errnum = ifreqIoctl(ifname, SIOCETHTOOL, data, io);
   if (errnum === E.ENODEV) throw NoSuchInterface.with({ errno: errnum }, ifname);
-  if (errnum) throw sysError(`ioctl(SIOCETHTOOL ETHTOOL_GET_TS_INFO, ${ifname})`, errnum);
+  if (errnum) throw sysError(`ioctl(SIOCETHTOOL ETHTOOL_GET_TS_INFO, ${ifname})`, errnum, 'ioctl-ts-info', { ifname });
   return decodeEthtoolTsInfo(data);
 }
 
@@ -92,7 +92,7 @@ export function setHwTimestamping(
   if (errnum === E.EOPNOTSUPP || errnum === E.ERANGE || errnum === E.EINVAL || errnum === E.ENOTTY) {
     throw NoHardwareTimestamping.with({ errno: errnum }, ifname, strerror(errnum));
   }
-  if (errnum) throw sysError(`ioctl(SIOCSHWTSTAMP, ${ifname})`, errnum, 'needs CAP_NET_ADMIN');
+  if (errnum) throw sysError(`ioctl(SIOCSHWTSTAMP, ${ifname})`, errnum, 'ioctl-hwtstamp', { ifname });
   const applied = decodeHwTstampConfig(data);
   return { applied, mismatch: applied.txType !== want.txType || applied.rxFilter !== want.rxFilter };
 }
@@ -105,6 +105,6 @@ export function getHwTimestamping(ifname: string, io: DeviceIoctl = kernelIoctl)
   if (errnum === E.EOPNOTSUPP || errnum === E.EINVAL || errnum === E.ENOTTY) {
     throw NoHardwareTimestamping.with({ errno: errnum }, ifname, strerror(errnum));
   }
-  if (errnum) throw sysError(`ioctl(SIOCGHWTSTAMP, ${ifname})`, errnum);
+  if (errnum) throw sysError(`ioctl(SIOCGHWTSTAMP, ${ifname})`, errnum, 'syscall', { ifname });
   return decodeHwTstampConfig(data);
 }

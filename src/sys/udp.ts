@@ -44,7 +44,7 @@ export class UdpSocket extends DgramSocket {
 
   bind(address: string, port: number): void {
     const sa = encodeSockaddrIn({ family: this.family, address, port });
-    check(libc().bind(this.openFd, sa, sa.length), `bind(UDP ${address} port ${port})`);
+    check(libc().bind(this.openFd, sa, sa.length), `bind(UDP ${address} port ${port})`, 'bind-udp', { address, port });
   }
 
   setDestination(address: string, port: number, scopeId?: number): void {

@@ -37,14 +37,14 @@ export class UnixDgramSocket extends DgramSocket {
   /** Binds to a filesystem path; the path is unlinked again on close(). */
   bind(path: string): void {
     const { addr, len } = encodeSockaddrUn(path);
-    check(libc().bind(this.openFd, addr, len), `bind(${path})`, 'remove a stale socket file or pick another path');
+    check(libc().bind(this.openFd, addr, len), `bind(${path})`, 'unix-bind');
     this.#boundPath = path;
   }
 
   /** connect(2): the default peer of send(), and the only one recv() accepts from. */
   connect(path: string): void {
     const { addr, len } = encodeSockaddrUn(path);
-    check(libc().connect(this.openFd, addr, len), `connect(${path})`, 'is the peer (e.g. ptp4l) running?');
+    check(libc().connect(this.openFd, addr, len), `connect(${path})`, 'ptp4l-connect', { path });
   }
 
   sendTo(payload: Uint8Array, path: string): number {

@@ -271,8 +271,15 @@ test('orchestrate: the input file is opened and mapped first, like C', () => {
     assert.equal(ok.kind, 'run');
     assert.deepEqual(ok.kind === 'run' ? ok.options : null, { inputFile: ini, noProgress: false });
     const fail = (path: string) => exitOf(planCommandLine('isochron', ['orchestrate', '--input-file', path], ctx));
-    assert.deepEqual(fail(join(dir, 'none.ini')), { stderr: 'open: No such file or directory\n', status: 234 });
-    assert.deepEqual(fail(join(dir, 'sub')), { stderr: 'mmap: No such device\n', status: 234 });
+    // The C line, then our hint with the stable code (docs/errors.md).
+    assert.deepEqual(fail(join(dir, 'none.ini')), {
+      stderr: `open: No such file or directory\nhint: ${join(dir, 'none.ini')} does not exist: check the path (relative paths start at the current directory) (ISOCHRON_ERR_CLI_INPUT_FILE)\n`,
+      status: 234,
+    });
+    assert.deepEqual(fail(join(dir, 'sub')), {
+      stderr: 'mmap: No such device\nhint: that path is a directory: give a file name (ISOCHRON_ERR_CLI_INPUT_FILE)\n',
+      status: 234,
+    });
     assert.deepEqual(fail(empty), { stderr: 'mmap: Invalid argument\n', status: 234 });
     assert.deepEqual(fail(join(ini, 'x')), { stderr: 'open: Not a directory\n', status: 234 });
     assert.equal(fail('x'.repeat(300)).stderr, 'open: File name too long\n');

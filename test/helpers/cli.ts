@@ -88,3 +88,13 @@ export function ourLinesAfter(cText: string, verb?: VerbName): string {
 export function withOurLines(cText: string, verb?: VerbName): string {
   return cText + ourLinesAfter(cText, verb);
 }
+
+/**
+ * A stderr split into the C tool's part and our hint lines after it
+ * (`hint: <text> (ISOCHRON_ERR_...)`, docs/errors.md): the recorded C lines
+ * must equal `c`; `hints` holds only such lines, or is empty.
+ */
+export function splitHintLines(stderr: string): { c: string; hints: string } {
+  const hints = /(?:^|\n)((?:hint: [^\n]* \(ISOCHRON_ERR_[A-Z0-9_]+\)\n)+)$/.exec(stderr)?.[1] ?? '';
+  return { c: stderr.slice(0, stderr.length - hints.length), hints };
+}

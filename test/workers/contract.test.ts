@@ -14,7 +14,7 @@ test('worker results carry errors across threads with their code and errno', () 
     assert.deepEqual([back.code, back.errno, back.message], [e.code, e.errno, e.message]);
   }
   const bug = encodeWorkerError(new Error('boom'), (x) => SendWorkerFailed('send', x.message));
-  assert.deepEqual(bug, { code: 'ISOCHRON_ERR_SEND_WORKER', errno: SendWorkerFailed.errno, message: 'send thread failed: boom' });
+  assert.deepEqual(bug, { code: 'ISOCHRON_ERR_SEND_WORKER', errno: SendWorkerFailed.errno, message: 'send thread failed: boom', hint: null });
   const thrown = encodeWorkerError('not an Error', (x) => RcvLoopFailed(x.message));
-  assert.deepEqual(thrown, { code: 'ISOCHRON_ERR_RCV_LOOP_FAILED', errno: RcvLoopFailed.errno, message: 'The receive loop stopped: not an Error' });
+  assert.deepEqual(thrown, { code: 'ISOCHRON_ERR_RCV_LOOP_FAILED', errno: RcvLoopFailed.errno, message: 'The receive loop stopped: not an Error', hint: null });
 });

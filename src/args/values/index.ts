@@ -3,6 +3,7 @@ import type { OptionSpec } from '../spec.js';
 import { numberOutOfRange } from '../errors.js';
 import { strtol, strtoul } from '../../core/strto.js';
 import { parseTime, type Clock } from './time.js';
+import { timeWithUnit } from './time-units.js';
 import { parseMac } from './mac.js';
 import { parseIp, type IpAddress } from './ip.js';
 import { parseText } from './text.js';
@@ -40,8 +41,11 @@ export function convertValue(spec: OptionSpec, text: string | undefined, nowTai:
       return parseLong(value, spec.long);
     case 'unsigned':
       return parseUnsigned(value, spec.long);
-    case 'time':
+    case 'time': {
+      const withUnit = timeWithUnit(value); // our extension: 1ms, 250us, ...
+      if (withUnit) return withUnit.ns + (withUnit.relative ? nowTai() : 0n);
       return parseTime(value, nowTai);
+    }
     case 'mac':
       return parseMac(value, spec.long);
     case 'ip':

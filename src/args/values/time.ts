@@ -33,7 +33,9 @@ export function parseTime(text: string, nowTai: Clock): bigint {
   if (rest.startsWith('.')) {
     const fraction = rest.slice(1);
     // strlen() counts bytes, not UTF-16 units.
-    if (Buffer.byteLength(fraction, 'utf8') > 9) throw timeFractionTooLong(fraction);
+    if (Buffer.byteLength(fraction, 'utf8') > 9) {
+      throw timeFractionTooLong.with({ hint: 'at most 9 digits after the dot (nanoseconds), or a unit: 1ms, 2.5us' }, fraction);
+    }
     nsec = strtol(fraction.padEnd(9, '0'), 10).value;
   } else {
     nsec = seconds;

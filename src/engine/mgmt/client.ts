@@ -4,7 +4,7 @@
 // queued. A failed GET/SET is answered with an empty TLV; the client then
 // asks GET_ERROR itself and rejects with the peer's rc and text.
 import { connect as netConnect, type Socket } from 'node:net';
-import { IsochronError } from '../../core/errors.js';
+import { IsochronError, Errno } from '../../core/errors.js';
 import { checkTlv, encodeGet, encodeMessage, type ManagementMessage, type Tlv } from './codec.js';
 import {
   MgmtBadLog,
@@ -73,11 +73,12 @@ export class ManagementClient {
       const socket = netConnect({ host: opts.host, port: opts.port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(MgmtConnectFailed(target, `no connection within ${ms} ms`));
+        reject(MgmtConnectFailed.with({ errno: Errno.ETIMEDOUT }, target, `no connection within ${ms} ms`));
       }, ms);
       socket.once('error', (err) => {
         clearTimeout(timer);
-        reject(MgmtConnectFailed(target, err.message));
+        // Node's errno is the kernel's, negative: it decides the exit status, as in C.
+        reject(MgmtConnectFailed.with({ errno: (err as NodeJS.ErrnoException).errno, cause: err }, target, err.message));
       });
       socket.once('connect', () => {
         clearTimeout(timer);

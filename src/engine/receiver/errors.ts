@@ -21,7 +21,7 @@ export const RcvStatsListen = defineError(
   'ISOCHRON_ERR_RCV_STATS_LISTEN',
   Errno.EADDRINUSE,
   (where: string, detail: string) =>
-    `Failed to listen for the stats connection on ${where}: ${detail}: is another isochron rcv running? pick another --stats-port`,
+    `Failed to listen for the stats connection on ${where}: ${detail}`,
 );
 
 export const RcvNoPhc = defineError(

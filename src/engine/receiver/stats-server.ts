@@ -63,7 +63,7 @@ function openListener(opts: StatsServerOptions): number {
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // Keep the kernel's errno: it is the exit status, as in C.
-    throw RcvStatsListen.with({ errno: err.errno, cause: err }, describe(opts.address, opts.port), err.message);
+    throw RcvStatsListen.with({ errno: err.errno, cause: err, hint: err.hint }, describe(opts.address, opts.port), err.message);
   }
 }
 

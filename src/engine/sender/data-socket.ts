@@ -8,6 +8,7 @@
 import { CLOCK_TAI, SOF_TIMESTAMPING } from '../../sys/constants.js';
 import { isIsochronError } from '../../core/errors.js';
 import { strerror } from '../../core/errno-text.js';
+import { hintFor } from '../../core/hints.js';
 import { ifNameToIndex, interfaceMac } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { PacketSocket } from '../../sys/packet.js';
@@ -106,7 +107,7 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: OutputStrea
     caps = getTsInfo(plan.ifname, dev).soTimestamping;
   } catch (err) {
     const errnum = errnoOf(err);
-    throw errnum ? SendTsInfo.with({ errno: errnum }, strerror(errnum)) : err;
+    throw errnum ? SendTsInfo.with({ errno: errnum, hint: hintFor('ioctl-ts-info', errnum, { ifname: plan.ifname }) }, strerror(errnum)) : err;
   }
   for (const line of capabilityWarnings(caps, plan.omitHwts)) io.err(line);
   if (!plan.omitHwts) {
@@ -115,7 +116,7 @@ function enableTimestamping(socket: DgramSocket, plan: SendPlan, io: OutputStrea
       res = setHwTimestamping(plan.ifname, { txOn: true }, dev);
     } catch (err) {
       const errnum = errnoOf(err);
-      throw errnum ? SendNoHwts.with({ errno: errnum }, strerror(errnum)) : err;
+      throw errnum ? SendNoHwts.with({ errno: errnum, hint: hintFor('ioctl-hwtstamp', errnum, { ifname: plan.ifname }) }, strerror(errnum)) : err;
     }
     if (res.mismatch) {
       const want = { txType: 1, rxFilter: 1 };

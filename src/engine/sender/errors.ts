@@ -12,16 +12,13 @@ export const SendInterfaceDown = defineError(
 export const SendInterfaceQuery = defineError(
   'ISOCHRON_ERR_SEND_INTERFACE_QUERY',
   Errno.ENODEV,
-  (ifname: string, text: string) =>
-    `Failed to query port ${ifname} admin state: ${text}: check the name with "ip link" (and the network namespace)`,
+  (ifname: string, text: string) => `Failed to query port ${ifname} admin state: ${text}`,
 );
 
 export const SendConnectFailed = defineError(
   'ISOCHRON_ERR_SEND_CONNECT',
   Errno.ECONNREFUSED,
-  (port: number, text: string, where: string) =>
-    `Failed to connect to TCP port ${port}: ${text}\n` +
-    `(receiver ${where}: is "isochron rcv" running there with --stats-port ${port}?)`,
+  (port: number, text: string) => `Failed to connect to TCP port ${port}: ${text}`,
 );
 
 export const SendDestMacMissing = defineError(

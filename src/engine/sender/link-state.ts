@@ -8,6 +8,7 @@ import { strerror } from '../../core/errno-text.js';
 import { interfaceFlags, type InterfaceFlags } from '../../sys/iface.js';
 import { kernelIoctl, type DeviceIoctl } from '../../sys/ioctl.js';
 import { SendInterfaceQuery } from './errors.js';
+import { hintFor } from '../../core/hints.js';
 
 export type LinkFlags = InterfaceFlags;
 
@@ -16,7 +17,7 @@ export function linkFlags(ifname: string, io: DeviceIoctl = kernelIoctl): LinkFl
     return interfaceFlags(ifname, io);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    if (err.code === NoSuchInterface.code) throw SendInterfaceQuery.with({ errno: E.ENODEV }, ifname, strerror(E.ENODEV));
+    if (err.code === NoSuchInterface.code) throw SendInterfaceQuery.with({ errno: E.ENODEV, hint: hintFor('ioctl-interface', E.ENODEV, { ifname }) }, ifname, strerror(E.ENODEV));
     if (err.code === InterfaceNameTooLong.code) throw SendInterfaceQuery.with({ errno: E.EINVAL }, ifname, err.message);
     throw err;
   }

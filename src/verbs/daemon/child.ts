@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await metrics?.close();
     const e = isIsochronError(err) ? err : DaemonStartFailed(String(err));
     stdoutLog.line(e.message);
-    await report({ type: 'error', code: e.code, errno: e.errno, message: e.message });
+    await report({ type: 'error', code: e.code, errno: e.errno, message: e.message, hint: e.hint });
     process.exit(e.errno & 0xff);
   }
   const live = server as DaemonServer;

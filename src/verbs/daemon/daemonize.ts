@@ -7,7 +7,7 @@
 //           -> write the child's pid -> exit 0
 //   child (child.ts): listen -> send "ready" (or the error) -> serve
 import { spawn } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonOptions } from './options.js';
 import { IsochronError } from '../../core/errors.js';
@@ -27,7 +27,7 @@ export interface ChildConfig {
 
 export type ChildMessage =
   | { type: 'ready'; port: number }
-  | { type: 'error'; code: string; errno: number; message: string };
+  | { type: 'error'; code: string; errno: number; message: string; hint?: string | null };
 
 export const CONFIG_ENV = 'ISOCHRON_DAEMON_CONFIG';
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
@@ -48,12 +48,19 @@ export async function daemonize(o: DaemonOptions, readyTimeoutMs = READY_TIMEOUT
   const config = childConfig(o);
   if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
     // C passes the long to htons and listens on whatever is left of it.
-    throw DaemonListenFailed.with({ errno: 22 }, `port ${o.statsPort}`, 'not a TCP port (1-65535)');
+    throw DaemonListenFailed.with({ errno: 22, hint: 'give --stats-port 1..65535' }, `port ${o.statsPort}`, 'not a TCP port (1-65535)');
   }
   const logFd = openForWriting('log file', o.logFile ?? '/dev/null');
   let pidFd: number | null = null;
+  // Removed again if the start fails: an empty pid file would name no daemon.
+  let createdPidFile: string | null = null;
+  let started = false;
   try {
-    if (o.pidFile) pidFd = openForWriting('pid file', o.pidFile);
+    if (o.pidFile) {
+      const existed = existsSync(o.pidFile);
+      pidFd = openForWriting('pid file', o.pidFile);
+      if (!existed) createdPidFile = o.pidFile;
+    }
     const child = spawn(process.execPath, [childScript], {
       detached: true,
       stdio: ['ignore', logFd, logFd, 'ipc'],
@@ -77,17 +84,19 @@ export async function daemonize(o: DaemonOptions, readyTimeoutMs = READY_TIMEOUT
         reject(DaemonStartFailed(`it exited (${signal ?? `status ${code}`}) before listening; see the log file ${o.logFile ?? '(none: use --log-file)'}`));
       });
     });
-    if (msg.type === 'error') throw new IsochronError(msg.code, msg.message, { errno: msg.errno });
+    if (msg.type === 'error') throw new IsochronError(msg.code, msg.message, { errno: msg.errno, hint: msg.hint ?? null });
     if (pidFd !== null) {
       writePid(pidFd, child.pid as number);
       pidFd = null;
     }
     child.disconnect();
     child.unref();
+    started = true;
     return child.pid as number;
   } finally {
     closeSync(logFd);
     if (pidFd !== null) closeSync(pidFd);
+    if (!started && createdPidFile !== null) rmSync(createdPidFile, { force: true });
   }
 }
 

@@ -17,8 +17,7 @@ export const DaemonListenFailed = defineError(
   'ISOCHRON_ERR_DAEMON_LISTEN',
   Errno.EADDRINUSE,
   (where: string, detail: string) =>
-    `Failed to listen for management connections on ${where}: ${detail}` +
-    ' (another daemon on this port? choose one with --stats-port, or an address with --stats-address)',
+    `Failed to listen for management connections on ${where}: ${detail}`,
 );
 
 export const DaemonStartFailed = defineError(

@@ -4,6 +4,7 @@
 // names this process (another daemon may have taken the path since).
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { DaemonFileFailed } from './errors.js';
+import { hintFor } from '../../core/hints.js';
 
 /** Opens (truncates) a file for the daemon; throws ISOCHRON_ERR_DAEMON_FILE with the errno. */
 export function openForWriting(what: string, path: string): number {
@@ -11,7 +12,8 @@ export function openForWriting(what: string, path: string): number {
     return openSync(path, 'w', 0o644);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw DaemonFileFailed.with({ errno: -(e.errno ?? -13) }, what, path, e.message);
+    const errnum = -(e.errno ?? -13);
+    throw DaemonFileFailed.with({ errno: errnum, hint: hintFor('open-write', errnum, { path }) }, what, path, e.message);
   }
 }
 

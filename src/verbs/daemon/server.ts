@@ -22,6 +22,7 @@ import { pickEvictable } from './slots.js';
 import { RateLimitedLog } from './log-limit.js';
 import { Dispatcher } from './dispatch.js';
 import { DaemonListenFailed } from './errors.js';
+import { hintFor } from '../../core/hints.js';
 import type { DaemonLog } from './log.js';
 import type { DaemonMetrics } from './metrics.js';
 
@@ -65,11 +66,12 @@ function listenOn(server: Server, arg: { fd: number } | { host: string; port: nu
   });
 }
 
-function listenError(where: string, err: unknown): Error {
-  if (isIsochronError(err)) return DaemonListenFailed.with({ errno: err.errno }, where, err.message);
+function listenError(where: string, err: unknown, address?: string): Error {
+  if (isIsochronError(err)) return DaemonListenFailed.with({ errno: err.errno, hint: err.hint }, where, err.message);
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const errnum = ERRNO_BY_CODE[code] ?? 5;
-  return DaemonListenFailed.with({ errno: errnum }, where, `${strerror(errnum)} (${code || (err as Error).message})`);
+  const hint = hintFor('listen', errnum, { address });
+  return DaemonListenFailed.with({ errno: errnum, hint }, where, `${strerror(errnum)} (${code || (err as Error).message})`);
 }
 
 export class DaemonServer {
@@ -113,7 +115,7 @@ export class DaemonServer {
       try {
         await listenOn(d.#server, { host: address.address, port });
       } catch (err) {
-        throw listenError(describe(address, port), err);
+        throw listenError(describe(address, port), err, address.address);
       }
     } else {
       try {

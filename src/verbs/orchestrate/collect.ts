@@ -11,6 +11,7 @@ import { causedBy, OrchCollectFailed, OrchNodeConfig } from './errors.js';
 import { failureText } from './failure-text.js';
 import { saveNodeLogs } from './output.js';
 import type { Orchestration, Pair } from './orchestration.js';
+import { errorText } from '../../core/hints.js';
 
 export async function collect(run: Orchestration, p: Pair): Promise<void> {
   if (!p.receiver) {
@@ -80,7 +81,7 @@ export async function saveInterrupted(run: Orchestration, started: Pair[]): Prom
       p.file = file;
     } catch (err) {
       if (!isIsochronError(err)) throw err;
-      run.io.err(`${err.message}\n`);
+      run.io.err(errorText(err));
     }
   }
 }

@@ -136,7 +136,8 @@ export const OrchExecInvalid = defineError(
 export const OrchConnectFailed = defineError(
   'ISOCHRON_ERR_ORCH_CONNECT',
   Errno.ECONNREFUSED,
-  (node: string, detail: string) => `Failed to connect to node ${node}: ${detail}`,
+  // C's two lines (sk_connect_tcp's, then the orchestrator's), both with strerror.
+  (node: string, port: number, text: string) => `Failed to connect to TCP port ${port}: ${text}\nFailed to connect to node ${node}: ${text}`,
 );
 
 export const OrchNodeConfig = defineError(

@@ -9,7 +9,9 @@ import { Socket } from 'node:net';
 import { isIsochronError } from '../../core/errors.js';
 import { ManagementClient, MgmtConnectFailed, MgmtDisconnected, MgmtTimeout, Mid, type MidValue } from '../../engine/mgmt/index.js';
 import { connectTcp } from '../../sys/tcp.js';
-import { causedBy, OrchConnectFailed } from './errors.js';
+import { OrchConnectFailed } from './errors.js';
+import { strerror } from '../../core/errno-text.js';
+import { connectHint } from '../../core/hints.js';
 import type { Endpoint } from './node-config.js';
 
 export interface LinkOptions {
@@ -137,6 +139,8 @@ export async function connectNode(name: string, e: Endpoint, opts: LinkOptions):
     return new NodeLink(name, await open(), open);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    throw causedBy(OrchConnectFailed, err, name, err.message);
+    const errnum = -err.errno;
+    const hint = connectHint('connect-node', err, errnum, { address: e.address, port: e.port, device: e.device });
+    throw OrchConnectFailed.with({ errno: errnum, cause: err, hint }, name, e.port, strerror(errnum));
   }
 }

@@ -9,6 +9,8 @@ import type { ResolvedOptions } from '../../args/resolve.js';
 import { documented } from '../../args/option-docs.js';
 import { ORCHESTRATE_OPTION_DOCS } from './option-docs.js';
 import { inputFileUnreadable } from '../../args/errors.js';
+import { hintFor } from '../../core/hints.js';
+import { E } from '../../core/errors.js';
 
 export const ORCHESTRATE_SPEC: VerbSpec = documented({
   usageName: 'isochron-orchestrate',
@@ -56,11 +58,12 @@ export function checkInputFile(path: string): void {
     fd = openSync(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw inputFileUnreadable('open', OPEN_ERRORS[code] ?? (err as Error).message);
+    const hint = hintFor('open-read', -((err as NodeJS.ErrnoException).errno ?? 0), { path });
+    throw inputFileUnreadable.with({ hint }, 'open', OPEN_ERRORS[code] ?? (err as Error).message);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw inputFileUnreadable('mmap', 'No such device');
+    if (st.isDirectory()) throw inputFileUnreadable.with({ hint: hintFor('open-read', E.EISDIR) }, 'mmap', 'No such device');
     if (st.size === 0) throw inputFileUnreadable('mmap', 'Invalid argument');
   } finally {
     closeSync(fd);

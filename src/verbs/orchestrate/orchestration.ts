@@ -14,6 +14,7 @@ import { failureText } from './failure-text.js';
 import type { NodePlan } from './node-config.js';
 import { isConnectionLost, type NodeLink } from './node-link.js';
 import type { SyncMonitor } from './sync-monitor.js';
+import { errorText } from '../../core/hints.js';
 
 export interface OrchestrateDeps {
   io?: OutputStreams;
@@ -151,7 +152,7 @@ export class Orchestration {
 
   fail(pair: Pair, err: IsochronError, preamble = ''): void {
     if (pair.status === 'failed') return;
-    this.io.err(`${preamble}${err.message}\n`);
+    this.io.err(`${preamble}${errorText(err)}`);
     pair.status = 'failed';
     pair.error = err;
     this.monitor?.dropPair(pair.plan.name);

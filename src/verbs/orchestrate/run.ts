@@ -35,6 +35,7 @@ import { Orchestration, SecondSignal, type OrchestrateDeps, type OrchestrateResu
 import { askReceivers, checkOutputFiles, configure, connect } from './setup.js';
 import { attempt } from './attempt.js';
 import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
+import { errorText } from '../../core/hints.js';
 
 /** The file's node plans; prints C's "Using the kernel UTC-TAI offset" lines. Throws file errors. */
 export function planFromText(text: string, file: string, deps: OrchestrateDeps = {}): NodePlan[] {
@@ -116,7 +117,7 @@ export async function runOrchestrate(options: OrchestrateOptions, deps: Orchestr
     return res.status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    io.err(`${err.message}\n`);
+    io.err(errorText(err));
     return err.exitStatus;
   } finally {
     progress.stop();

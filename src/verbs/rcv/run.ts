@@ -21,6 +21,7 @@ import { RateMeter } from '../../engine/progress/meters.js';
 import { receivingLine } from '../../engine/progress/lines.js';
 import { metricsConfig } from '../../engine/metrics/config.js';
 import type { MetricsEndpoint } from '../../engine/metrics/endpoint.js';
+import { errorText } from '../../core/hints.js';
 
 /** How long the loop blocks before it looks at its stop flag. */
 export const RCV_POLL_MS = 50;
@@ -207,7 +208,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
     return status;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    out.err(`${err.message}\n`);
+    out.err(errorText(err));
     // Once the receiver ran, its end says what it got.
     if (receiver && plane === null && receiverStarted) out.err(rcvSummary(receiver, err.exitStatus, err.code));
     return err.exitStatus;

@@ -28,6 +28,7 @@ import { WaitNotice } from '../../engine/syncmon/wait-notice.js';
 import type { StatusLine } from '../../engine/progress/status-line.js';
 import { RateMeter, SendMeter } from '../../engine/progress/meters.js';
 import { sendingLine, waitingForSyncLine } from '../../engine/progress/lines.js';
+import { hintLine } from '../../core/hints.js';
 
 /** Set by SIGINT/SIGTERM; sessions register how to stop what runs. */
 export class StopSignal {
@@ -329,7 +330,10 @@ async function monitorWhileSending(monitor: SyncMonitor, run: SenderRun, signal:
  * SendMeasurementFaults for a run that only had measurement faults).
  */
 export function reportLoops(r: SenderRunResult, log: SendLog, plan: SendPlan, io: OutputStreams, faultNotes: readonly string[]): IsochronError | null {
-  if (r.senderError) io.err(`${r.senderError.message}\nsender thread failed: ${strerror(-r.senderError.errno)}\n`);
+  if (r.senderError) {
+    const e = r.senderError;
+    io.err(`${e.message}\nsender thread failed: ${strerror(-e.errno)}\n${hintLine(e.code, e.hint)}`);
+  }
   if (r.logError) io.err(`${r.logError.message}\n`);
   // Keeping going: C's line for the first fault of each kind, where C would have stopped.
   for (const note of faultNotes) io.err(`${note}\n`);

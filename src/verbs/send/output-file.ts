@@ -1,5 +1,6 @@
 // --output-file is checked before anything is sent (src/engine/dat/output-check.ts).
 import { strerror } from '../../core/errno-text.js';
+import { hintFor } from '../../core/hints.js';
 import { outputFileProblem } from '../../engine/dat/output-check.js';
 import { datFileToWrite } from '../../engine/traffic/session.js';
 import { SendOutputFile } from '../../engine/sender/errors.js';
@@ -16,5 +17,5 @@ export function checkOutputFile(plan: Pick<SendPlan, 'client' | 'outputFile'>): 
   const file = datFileToWrite({ client: plan.client !== null, outputFile: plan.outputFile }, true);
   if (file === null) return;
   const p = outputFileProblem(file);
-  if (p) throw SendOutputFile.with({ errno: p.errnum }, file, `${p.what}: ${strerror(p.errnum)}`);
+  if (p) throw SendOutputFile.with({ errno: p.errnum, hint: hintFor('open-write', p.errnum, { path: file }) }, file, `${p.what}: ${strerror(p.errnum)}`);
 }

@@ -9,6 +9,7 @@ import { MgmtDisconnected, MgmtInternal, MgmtReaderClosed, MgmtTimeout, MgmtTooL
 import { Mid, PortLinkState } from '../../engine/mgmt/ids.js';
 import type { MidValue } from '../../engine/mgmt/values.js';
 import { strerror } from '../../core/errno-text.js';
+import { connectHint } from '../../core/hints.js';
 import { connectTcp } from '../../sys/tcp.js';
 import { parseMac } from '../../core/mac.js';
 import { SendCollectFailed, SendConnectFailed, SendDestMacMissing, SendPrepareReceiver } from '../../engine/sender/errors.js';
@@ -59,7 +60,7 @@ export class ReceiverLink {
       fd = await connectTcp({ family: plan.family, address: plan.address, port: plan.port, device: plan.device, timeoutMs: CONNECT_TIMEOUT_MS });
     } catch (err) {
       const { errnum, text } = errnoText(err);
-      throw SendConnectFailed.with({ errno: errnum }, plan.port, text, describeClient(plan));
+      throw SendConnectFailed.with({ errno: errnum, hint: connectHint('connect-receiver', err, errnum, plan) }, plan.port, text);
     }
     const socket = new NetSocket({ fd, readable: true, writable: true });
     return new ReceiverLink(new ManagementClient(socket, { timeoutMs: MGMT_TIMEOUT_MS }), plan);

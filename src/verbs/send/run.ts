@@ -20,6 +20,10 @@ import { emptyTally, runSession, StopSignal, type SendTally, type SessionContext
 import { resolveUtcTaiOffset, setSenderUtcTaiOffset } from '../../engine/sender/utc-offset.js';
 import { DEFAULT_NUM_READINGS, DEFAULT_UDS } from '../../engine/traffic/defaults.js';
 import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
+import { errorText } from '../../core/hints.js';
+import { checkCpuMask } from './host-checks.js';
+import { offloadNotices, utcTaiOffsetNotice } from '../../engine/sender/offload-notices.js';
+import { qdiscKinds } from '../../sys/qdisc.js';
 
 export interface RunSendDeps {
   io?: OutputStreams;
@@ -37,6 +41,10 @@ export interface RunSendDeps {
    * process streams, stderr is a terminal and --no-progress is absent.
    */
   progress?: StatusLine;
+  /** Writes --utc-tai-offset to the kernel (default: adjtimex; tests pass a fake, the offset is machine-wide). */
+  setKernelUtcTaiOffset?: (offset: number) => void;
+  /** The interface's qdisc kinds, for the --txtime/--taprio/--deadline notices (default: `tc`). */
+  qdiscKinds?: (ifname: string) => string[] | null;
 }
 
 /** The sync options SendPlan does not carry (--domain-number, --transport-specific, --unix-domain-socket, --num-readings). */
@@ -73,10 +81,16 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
   }
   const pools = new LoopPools();
   let local: LocalSync | null = null;
+  // The kernel's offset is the machine's: say so once when we change it.
+  const setKernelOffset = (offset: number): void => {
+    (deps.setKernelUtcTaiOffset ?? setSenderUtcTaiOffset)(offset);
+    io.err(utcTaiOffsetNotice(offset));
+  };
   try {
+    for (const line of offloadNotices(plan, (deps.qdiscKinds ?? qdiscKinds)(plan.ifname))) io.err(line);
     let utcTaiOffset: number;
     if (plan.omitSync) {
-      utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io);
+      utcTaiOffset = resolveUtcTaiOffset(plan.utcTaiOffset, io, setKernelOffset);
     } else {
       const s = deps.sync ?? DEFAULT_SEND_SYNC;
       local = await openLocalSync(
@@ -91,7 +105,7 @@ export async function sendWithPlan(plan: SendPlan, deps: RunSendDeps = {}): Prom
           ...(deps.session?.dev ? { io: deps.session.dev } : {}),
           ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
           kernelTaiOffset,
-          setKernelTaiOffset: setSenderUtcTaiOffset,
+          setKernelTaiOffset: setKernelOffset,
           onInterrupt: () => SendInterrupted(),
         },
         { out: (t) => io.out(t), err: (t) => io.err(t), sleep: (ms) => signal.sleep(ms), interrupted: () => signal.stopped },
@@ -132,6 +146,7 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
   let status = 0;
   let error: IsochronError | null = null;
   try {
+    checkCpuMask(options.cpuMask);
     const plan = planSend(options);
     checkOutputFile(plan);
     const res = await sendWithPlan(plan, { sync: sendSyncOptions(options), ...deps, io, signal, tally, progress });
@@ -139,7 +154,7 @@ export async function runSend(options: SendOptions, deps: RunSendDeps = { handle
     error = res.error;
   } catch (err) {
     if (!isIsochronError(err)) throw err;
-    io.err(`${err.message}\n`);
+    io.err(errorText(err));
     status = err.exitStatus;
     error = err;
   } finally {

@@ -162,7 +162,7 @@ test('connection failures name the node (receiver and daemon); the other pair co
   const err: string[] = [];
   const deps: OrchestrateDeps = { io: { out: () => undefined, err: (s) => void err.push(s) }, kernelUtcTaiOffset: () => 0, cwd: dir };
   const res = await orchestratePlans(planFromText(text, 'f.ini', deps), deps);
-  assert.match(err.join(''), /Failed to connect to node gone's receiver: could not connect/);
+  assert.match(err.join(''), /Failed to connect to TCP port \d+: Connection refused\nFailed to connect to node gone's receiver: Connection refused\nhint: 127\.0\.0\.1 port \d+: nothing listens there: is "isochron daemon" \(or "isochron rcv"\) running/);
   assert.equal(res.status, 145);
   assert.deepEqual(res.pairs.map((p) => p.status), ['failed', 'done']);
   assert.equal(readDatFile(join(dir, 'fine.dat')).send.length, 5);
