@@ -44,4 +44,9 @@ test('the built pages read with man -l', (t) => {
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, /isochron-report - per-frame lines and statistics of a \.dat file/);
   assert.match(res.stdout, /--printf-args TEXT/);
+  assert.match(res.stdout, /--fail-if +'path-delay\.p99 +> +50us'/, 'quoted examples print their quotes');
+  for (const page of pages) {
+    const roff = readFileSync(join(repoRoot, 'dist', 'man', `${page}.8`), 'utf8');
+    assert.doesNotMatch(roff, /&(#\d+|quot|lt|gt|amp);/, `${page}: an HTML entity left in the roff`);
+  }
 });
