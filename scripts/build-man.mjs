@@ -23,6 +23,9 @@ for (const name of pages) {
   const markdown = fillManPage(page, readFileSync(join(sourceDir, name), 'utf8'));
   // A fresh parser per page: marked-man keeps per-document state.
   const marked = new Marked(markedMan, { manVersion: `isochron ${version}`, manual: 'isochron', section });
-  writeFileSync(join(outDir, `${page}.${section}`), marked.parse(markdown));
+  // marked escapes quotes in code spans as HTML entities, which marked-man
+  // leaves in the roff: man would print `&#39;` in every quoted example.
+  const roff = marked.parse(markdown).replace(/&(#39|quot|lt|gt|amp);/g, (_, e) => ({ '#39': "'", quot: '"', lt: '<', gt: '>', amp: '&' })[e]);
+  writeFileSync(join(outDir, `${page}.${section}`), roff);
 }
 process.stdout.write(`build-man: ${pages.length} pages in dist/man\n`);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { VERB_SPECS } from '../../src/cli/verbs.js';
-import { VERB_NAMES } from '../../src/args/verb-names.js';
+import { ALL_VERB_NAMES } from '../../src/args/verb-names.js';
 import { EXTENSION_COMMANDS } from '../../src/args/did-you-mean.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'isochron-completion-'));
@@ -47,7 +47,7 @@ test('bash: verbs, every option of the table, interfaces, files and .ini files, 
   const path = await script('bash');
   // Each case: the words typed so far (the last one being completed) -> COMPREPLY.
   const driver = `source ${JSON.stringify(path)}
-for p in isochron ${VERB_NAMES.map((v) => `isochron-${v}`).join(' ')}; do complete -p "$p"; done
+for p in isochron ${ALL_VERB_NAMES.map((v) => `isochron-${v}`).join(' ')}; do complete -p "$p"; done
 c() { COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); COMPREPLY=(); _isochron; printf '%s|' "$*"; printf '%s ' "\${COMPREPLY[@]}"; echo; }
 c isochron ''
 c isochron se
@@ -64,13 +64,13 @@ c isochron help r
 c isochron completion ''
 `;
   const out = run('bash', ['-c', driver]).split('\n');
-  for (const p of ['isochron', ...VERB_NAMES.map((v) => `isochron-${v}`)]) assert.ok(out.includes(`complete -F _isochron ${p}`), p);
+  for (const p of ['isochron', ...ALL_VERB_NAMES.map((v) => `isochron-${v}`)]) assert.ok(out.includes(`complete -F _isochron ${p}`), p);
   const reply = (typed: string): string[] => {
     const line = out.find((l) => l.startsWith(`${typed}|`));
     assert.ok(line !== undefined, typed);
     return line.slice(typed.length + 1).trim().split(/\s+/).filter(Boolean).sort();
   };
-  assert.deepEqual(reply('isochron '), [...VERB_NAMES, ...EXTENSION_COMMANDS].sort());
+  assert.deepEqual(reply('isochron '), [...ALL_VERB_NAMES, ...EXTENSION_COMMANDS].sort());
   assert.deepEqual(reply('isochron se'), ['send']);
   assert.deepEqual(reply('isochron send '), spellings('send').sort());
   assert.deepEqual(reply('isochron send --cyc'), ['--cycle-time']);
@@ -89,9 +89,9 @@ test('zsh: the script parses and registers every program name', async (t) => {
   if (!has('zsh')) return t.skip('zsh is not installed (.ci/run installs it)');
   const path = await script('zsh');
   run('zsh', ['-n', path]);
-  const out = run('zsh', ['-c', `autoload -U compinit; compinit -u -D; source ${JSON.stringify(path)}; for p in isochron ${VERB_NAMES.map((v) => `isochron-${v}`).join(' ')}; do print -r -- "$p=$_comps[$p]"; done; for v in ${VERB_NAMES.join(' ')}; do whence -w _isochron_$v; done`]);
-  for (const p of ['isochron', ...VERB_NAMES.map((v) => `isochron-${v}`)]) assert.ok(out.includes(`${p}=_isochron\n`), out);
-  for (const v of VERB_NAMES) assert.ok(out.includes(`_isochron_${v}: function`), out);
+  const out = run('zsh', ['-c', `autoload -U compinit; compinit -u -D; source ${JSON.stringify(path)}; for p in isochron ${ALL_VERB_NAMES.map((v) => `isochron-${v}`).join(' ')}; do print -r -- "$p=$_comps[$p]"; done; for v in ${ALL_VERB_NAMES.join(' ')}; do whence -w _isochron_$v; done`]);
+  for (const p of ['isochron', ...ALL_VERB_NAMES.map((v) => `isochron-${v}`)]) assert.ok(out.includes(`${p}=_isochron\n`), out);
+  for (const v of ALL_VERB_NAMES) assert.ok(out.includes(`_isochron_${v}: function`), out);
 });
 
 test('fish: completes verbs, options with their meaning, interfaces and .ini files', async (t) => {
@@ -104,7 +104,7 @@ test('fish: completes verbs, options with their meaning, interfaces and .ini fil
       .filter(Boolean)
       .map((l) => l.split('\t')[0])
       .sort();
-  assert.deepEqual(complete('isochron '), [...VERB_NAMES, ...EXTENSION_COMMANDS].sort());
+  assert.deepEqual(complete('isochron '), [...ALL_VERB_NAMES, ...EXTENSION_COMMANDS].sort());
   assert.deepEqual(complete('isochron send --cyc'), ['--cycle-time']);
   const longs = VERB_SPECS.report.options.map((o) => o.long).sort();
   assert.deepEqual(complete('isochron-report --'), longs);

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { fillManPage, optionsMarkdown } from '../../src/cli/man-markdown.js';
 import { VERB_SPECS } from '../../src/cli/verbs.js';
-import { VERB_NAMES } from '../../src/args/verb-names.js';
+import { ALL_VERB_NAMES } from '../../src/args/verb-names.js';
 
 const sources = join(repoRoot, 'docs', 'man');
-const pages = ['isochron', ...VERB_NAMES.map((v) => `isochron-${v}`)];
+const pages = ['isochron', ...ALL_VERB_NAMES.map((v) => `isochron-${v}`)];
 
 test('one man page source per verb, and package.json installs each built page', () => {
   const found = readdirSync(sources).filter((n) => n.endsWith('.8.md')).map((n) => n.replace(/\.8\.md$/, '')).sort();
@@ -25,14 +25,14 @@ test('one man page source per verb, and package.json installs each built page', 
 });
 
 test('each verb page lists every option of its table with its meaning; the verb list goes into isochron(8)', () => {
-  for (const verb of VERB_NAMES) {
+  for (const verb of ALL_VERB_NAMES) {
     const page = fillManPage(`isochron-${verb}`, readFileSync(join(sources, `isochron-${verb}.8.md`), 'utf8'));
     assert.ok(!page.includes('<!-- options -->'), verb);
     assert.ok(page.includes(optionsMarkdown(VERB_SPECS[verb])), verb);
     for (const o of VERB_SPECS[verb].options) assert.ok(page.includes(`\`${o.long}\``), `${verb} ${o.long}`);
   }
   const top = fillManPage('isochron', readFileSync(join(sources, 'isochron.8.md'), 'utf8'));
-  for (const verb of VERB_NAMES) assert.ok(top.includes(`see isochron-${verb}(8)`), verb);
+  for (const verb of ALL_VERB_NAMES) assert.ok(top.includes(`see isochron-${verb}(8)`), verb);
   assert.throws(() => fillManPage('isochron-bogus', '<!-- options -->'), /bogus is not a verb/);
 });
 
@@ -44,4 +44,9 @@ test('the built pages read with man -l', (t) => {
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, /isochron-report - per-frame lines and statistics of a \.dat file/);
   assert.match(res.stdout, /--printf-args TEXT/);
+  assert.match(res.stdout, /--fail-if +'path-delay\.p99 +> +50us'/, 'quoted examples print their quotes');
+  for (const page of pages) {
+    const roff = readFileSync(join(repoRoot, 'dist', 'man', `${page}.8`), 'utf8');
+    assert.doesNotMatch(roff, /&(#\d+|quot|lt|gt|amp);/, `${page}: an HTML entity left in the roff`);
+  }
 });

@@ -14,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 import { expected, inputFileOf, isOmitHwts, loadCases } from '../helpers/report-support.js';
 import { vectorsDir } from '../helpers/paths.js';
-import { VERB_NAMES } from '../../src/args/verb-names.js';
+import { ALL_VERB_NAMES } from '../../src/args/verb-names.js';
 import { packageVersion } from '../../src/cli/version.js';
 
 interface Step {
@@ -94,7 +94,7 @@ test('npm pack of a clean clone installs globally with working commands, man pag
     // npm links the `man` entries into PREFIX/share/man/man8.
     const manDir = join(prefix, 'share', 'man', 'man8');
     const pages = existsSync(manDir) ? readdirSync(manDir).sort() : [];
-    assert.deepEqual(pages, ['isochron.8', ...VERB_NAMES.map((v) => `isochron-${v}.8`)].sort());
+    assert.deepEqual(pages, ['isochron.8', ...ALL_VERB_NAMES.map((v) => `isochron-${v}.8`)].sort());
     const man = ok('man', ['-l', join(manDir, 'isochron-send.8')], run);
     assert.match(man, /isochron-send - send timestamped test frames/);
     assert.match(man, /--sync-threshold NUMBER/);
