@@ -20,3 +20,9 @@ export const MetricsAddressWithoutPort = defineError(
   Errno.EINVAL,
   () => '--metrics-address needs --metrics-port: the metrics endpoint is off without a port',
 );
+
+export const MetricsPortClash = defineError(
+  'ISOCHRON_ERR_METRICS_PORT_CLASH',
+  Errno.EINVAL,
+  (port: bigint) => `--metrics-port ${port} is also the management port (--stats-port): give the metrics endpoint a port of its own`,
+);

@@ -39,7 +39,7 @@ export function childConfig(o: DaemonOptions): ChildConfig {
     port,
     address: o.statsAddress ? { family: o.statsAddress.family, address: o.statsAddress.address, device: o.statsAddress.device } : null,
     pidFile: o.pidFile,
-    metrics: metricsConfig(o.metricsPort, o.metricsAddress),
+    metrics: metricsConfig(o.metricsPort, o.metricsAddress, o.statsPort),
   };
 }
 

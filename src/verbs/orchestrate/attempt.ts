@@ -125,13 +125,16 @@ export async function allStopped(run: Orchestration, started: Pair[]): Promise<b
  * Where each started pair's schedule is: frames due by now from its
  * operational base time and cycle time (the daemons are not asked: C's
  * management protocol has no sent counter, and a poll per refresh would load
- * the nodes under test).
+ * the nodes under test). A base time in the past (0 in most files: "as soon
+ * as possible") is moved on by the sender to after its start, so the count
+ * starts from `startedTai`, when the senders were told to start, instead.
  */
-export function scheduleProgress(started: readonly Pair[], nowTai: bigint): PairProgress[] {
+export function scheduleProgress(started: readonly Pair[], nowTai: bigint, startedTai: bigint): PairProgress[] {
   return started.map((p) => {
     const { cycleTime, numFrames } = p.plan.send;
     const total = Number(numFrames);
-    const elapsed = nowTai - p.operBaseTime;
+    const base = p.operBaseTime > startedTai ? p.operBaseTime : startedTai;
+    const elapsed = nowTai - base;
     let due = elapsed < 0n || cycleTime <= 0n ? 0 : Number(elapsed / cycleTime) + 1;
     if (total > 0) due = Math.min(due, total);
     return { name: p.plan.name, due, total };
@@ -142,7 +145,8 @@ export function scheduleProgress(started: readonly Pair[], nowTai: bigint): Pair
 export async function monitorTest(run: Orchestration, started: Pair[]): Promise<boolean> {
   const mon = run.monitor!;
   const since = performance.now();
-  run.progress.show(() => orchestratingLine(performance.now() - since, scheduleProgress(started, run.nowTai())));
+  const startedTai = run.nowTai();
+  run.progress.show(() => orchestratingLine(performance.now() - since, scheduleProgress(started, run.nowTai(), startedTai)));
   let toGo = mon.numChecks;
   const periodMs = Math.max(run.minPollMs, Number(mon.monitorIntervalNs / 1_000_000n));
   while (!(await allStopped(run, started))) {

@@ -113,7 +113,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
   let receiverStarted = false;
   let metrics: MetricsEndpoint | null = null;
   try {
-    const metricsAt = metricsConfig(o.metricsPort, o.metricsAddress);
+    const metricsAt = metricsConfig(o.metricsPort, o.metricsAddress, o.statsPort);
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
     // The endpoint (loaded only when asked for) reads the receiver at each scrape.
     const nodeStatus = () => ({ interface: o.interface, testState: receiver?.holdsTest() ? 1 : 0 });

@@ -108,6 +108,9 @@ test('a taken port: ISOCHRON_ERR_METRICS_LISTEN with EADDRINUSE; the port checks
   assert.throws(() => metricsConfig(-1n, null), /Metrics port -1/);
   assert.throws(() => metricsConfig(0n, { family: 4, address: '127.0.0.1' } as never), /--metrics-address needs --metrics-port/);
   assert.deepEqual(metricsConfig(9100n, { family: 6, address: '::1', device: 'lo' } as never), { port: 9100, address: { family: 6, address: '::1', device: 'lo' } });
+  // The management port's number is refused before either listener starts (one of them would fail with a misleading hint).
+  assert.throws(() => metricsConfig(5050n, null, 5050n), { code: 'ISOCHRON_ERR_METRICS_PORT_CLASH' });
+  assert.deepEqual(metricsConfig(5051n, null, 5050n), { port: 5051, address: null });
 });
 
 test('close() stops listening and ends kept-alive scraper connections', async () => {

@@ -148,9 +148,11 @@ test('orchestrate: frames due by schedule, clamped to the count', () => {
   const pair = (numFrames: bigint, operBaseTime: bigint): Pair =>
     ({ plan: { name: 'p', send: { cycleTime: 1_000_000n, numFrames } }, operBaseTime }) as unknown as Pair;
   const base = 5_000_000_000n;
-  assert.deepEqual(scheduleProgress([pair(100n, base)], base - 1n), [{ name: 'p', due: 0, total: 100 }]);
-  assert.deepEqual(scheduleProgress([pair(100n, base)], base), [{ name: 'p', due: 1, total: 100 }]);
-  assert.deepEqual(scheduleProgress([pair(100n, base)], base + 41_500_000n), [{ name: 'p', due: 42, total: 100 }]);
-  assert.deepEqual(scheduleProgress([pair(100n, base)], base + 10_000_000_000n), [{ name: 'p', due: 100, total: 100 }]);
-  assert.deepEqual(scheduleProgress([pair(0n, base)], base + 10_000_000n), [{ name: 'p', due: 11, total: 0 }]);
+  assert.deepEqual(scheduleProgress([pair(100n, base)], base - 1n, base - 2n), [{ name: 'p', due: 0, total: 100 }]);
+  assert.deepEqual(scheduleProgress([pair(100n, base)], base, base - 2n), [{ name: 'p', due: 1, total: 100 }]);
+  assert.deepEqual(scheduleProgress([pair(100n, base)], base + 41_500_000n, base - 2n), [{ name: 'p', due: 42, total: 100 }]);
+  assert.deepEqual(scheduleProgress([pair(100n, base)], base + 10_000_000_000n, base - 2n), [{ name: 'p', due: 100, total: 100 }]);
+  assert.deepEqual(scheduleProgress([pair(0n, base)], base + 10_000_000n, base - 2n), [{ name: 'p', due: 11, total: 0 }]);
+  // Base time 0 ("as soon as possible"): counted from when the senders were started, not from 1970.
+  assert.deepEqual(scheduleProgress([pair(100n, 0n)], base + 2_500_000n, base), [{ name: 'p', due: 3, total: 100 }]);
 });
