@@ -1,6 +1,7 @@
 // Runs the real CLI (bin/isochron.js over dist/) as a child process, the way
 // a user's shell would, optionally with an exact argv[0] as the C vectors were
 // recorded with (spawn's argv0 sets process.argv0 in the child).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cliEntry } from './paths.js';
 import { renderOptionHelp } from '../../src/args/option-help.js';
@@ -97,4 +98,12 @@ export function withOurLines(cText: string, verb?: VerbName): string {
 export function splitHintLines(stderr: string): { c: string; hints: string } {
   const hints = /(?:^|\n)((?:hint: [^\n]* \(ISOCHRON_ERR_[A-Z0-9_]+\)\n)+)$/.exec(stderr)?.[1] ?? '';
   return { c: stderr.slice(0, stderr.length - hints.length), hints };
+}
+
+/** `report -h`: the C usage text ends with our option lines after -a; then only the help that teaches follows (ourLinesAfter). */
+export function assertReportUsageThenHelp(stderr: string): void {
+  const usageEnd = `-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`;
+  const at = stderr.indexOf(usageEnd);
+  assert.ok(at > 0, stderr);
+  assert.equal(stderr, withOurLines(stderr.slice(0, at + usageEnd.length), 'report'));
 }

@@ -64,7 +64,11 @@ export interface SummaryStatistics {
   arrival: 'later' | 'earlier';
   cycleShare: Record<'sender-latency' | 'wakeup-latency' | 'driver-latency', CycleShare>;
   /** Absent with taprio or txtime, where the C tool counts none. */
-  deadlineMisses?: { count: number; percent: number };
+  /**
+   * `percent` is C's single-precision float (the text prints it); `exactPercent`
+   * the same ratio in double precision, for JSON, CSV, --compare and --fail-if.
+   */
+  deadlineMisses?: { count: number; percent: number; exactPercent: number };
 }
 
 export interface ReportSummary {
@@ -136,6 +140,7 @@ export function summarize(walk: WalkCounts, ctx: SummaryContext): ReportSummary 
     summary.statistics.deadlineMisses = {
       count: walk.deadlineMisses,
       percent: w.pctOfInt(BigInt(walk.deadlineMisses), BigInt(n)),
+      exactPercent: n > 0 ? (walk.deadlineMisses * 100) / n : 0,
     };
   }
   return summary;

@@ -76,7 +76,10 @@ export function compareSummaries(fileA: string, a: ReportSummary, fileB: string,
     name: 'packets', unit: '',
     stats: (Object.keys(pa) as (keyof typeof pa)[]).map((stat) => ({ stat, cell: cell(pa[stat], pb[stat]) })),
   }];
-  const misses = (r: ReportSummary) => r.statistics?.deadlineMisses;
+  const misses = (r: ReportSummary) => {
+    const m = r.statistics?.deadlineMisses;
+    return m ? { count: m.count, percent: m.exactPercent } : undefined;
+  };
   sections.push({
     name: 'deadline_misses', unit: '',
     stats: (['count', 'percent'] as const).map((stat) => ({ stat, cell: cell(misses(a)?.[stat] ?? null, misses(b)?.[stat] ?? null) })),

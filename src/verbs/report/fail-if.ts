@@ -110,9 +110,7 @@ function lookup(c: FailIfCondition, r: ReportSummary): Lookup {
   if (c.subject === 'deadline_misses') {
     if (r.macMode) return { missing: 'with taprio or txtime no deadline misses are counted' };
     if (!st?.deadlineMisses) return { missing: 'no packet could be used' };
-    // The percentage as --format json gives it (double precision), not the text's C float.
-    const percent = st.used > 0 ? (st.deadlineMisses.count * 100) / st.used : 0;
-    return { value: c.stat === 'count' ? st.deadlineMisses.count : percent, unit: c.stat === 'percent' ? '%' : '' };
+    return { value: c.stat === 'count' ? st.deadlineMisses.count : st.deadlineMisses.exactPercent, unit: c.stat === 'percent' ? '%' : '' };
   }
   const row = REPORTED_METRICS.find((m) => metricName(m.key, r.macMode) === c.subject);
   if (!row) {

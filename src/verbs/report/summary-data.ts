@@ -67,10 +67,8 @@ export function formatSummaryJson(r: ReportSummary, files: readonly string[]): s
   const columns = columnsOf(rows);
   const metrics = rows.map(({ name, cells }) =>
     `${JSON.stringify(name)}:{${columns.map((c) => `"${c}":${cells[c]}`).join(',')}}`);
-  // The percentage in double precision: the text's is C's single-precision float
-  // (10.700% there, 10.699999809265137 here if it were reused).
-  const misses = st?.deadlineMisses
-    ? `{"count":${st.deadlineMisses.count},"percent":${num(st.used > 0 ? (st.deadlineMisses.count * 100) / st.used : 0)}}` : 'null';
+  // exactPercent: the text's C float would print as 10.699999809265137.
+  const misses = st?.deadlineMisses ? `{"count":${st.deadlineMisses.count},"percent":${num(st.deadlineMisses.exactPercent)}}` : 'null';
   return `{"schema":"${REPORT_SCHEMA}","files":${JSON.stringify(files)},"timestamps":"${r.timestamps}",` +
     `"packets":{"count":${p.count},"used":${st?.used ?? 0},"not_tx_timestamped":${p.notTxTimestamped},"not_received":${p.notReceived}},` +
     `"metrics":{${metrics.join(',')}},"deadline_misses":${misses}}\n`;

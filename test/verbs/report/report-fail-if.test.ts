@@ -6,7 +6,7 @@
 // have; and every argument error, with C's status and the expected form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, REPORT_EXTENSION_LINES } from '../../helpers/cli.js';
+import { assertReportUsageThenHelp, runCli, REPORT_EXTENSION_LINES } from '../../helpers/cli.js';
 import { vectorsDir } from '../../helpers/paths.js';
 import { reportJson } from '../../helpers/report-runs.js';
 
@@ -149,6 +149,6 @@ test('--fail-if: every malformed expression is an argument error (234) that show
 
 test('report --help lists -C|--compare and -G|--fail-if after the C tool\'s options', async () => {
   const help = await runCli(['report', '-h']);
-  assert.ok(help.stderr.toString().endsWith(`-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`));
+  assertReportUsageThenHelp(help.stderr.toString());
   assert.match(REPORT_EXTENSION_LINES, /-C\|--compare: File path \(optional\)\n-G\|--fail-if: String \(optional\)\n/);
 });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { runCli, REPORT_EXTENSION_LINES } from '../../helpers/cli.js';
+import { assertReportUsageThenHelp, runCli } from '../../helpers/cli.js';
 import { repoRoot, vectorsDir } from '../../helpers/paths.js';
 import { loadCases, prepareArgv, inputFileOf, parseRaw } from '../../helpers/report-support.js';
 import { exactPercentiles, usedPacketValues, PERCENTILE_POINTS } from '../../helpers/report-metrics.js';
@@ -126,5 +126,5 @@ test('--format: an unknown value is an argument error; any value implies --summa
   assert.ok(implied.stdout.toString().startsWith('Summary:\n') || implied.stdout.toString().includes('\nSummary:\n'));
   assert.deepEqual(implied.stdout, plain.stdout);
   const help = await runCli(['report', '-h']);
-  assert.ok(help.stderr.toString().endsWith(`-a|--printf-args: String (optional)\n${REPORT_EXTENSION_LINES}`));
+  assertReportUsageThenHelp(help.stderr.toString());
 });
