@@ -18,7 +18,7 @@ import type { NodeMetrics } from './registry.js';
 const EAFNOSUPPORT = 97;
 /** Scrapers served at once; more are closed at accept (a flood cannot use up file descriptors). */
 export const MAX_SCRAPE_CONNECTIONS = 32;
-/** A request must be complete this long after its first byte. */
+/** A request must be complete this long after its first byte, and a connection silent this long is dropped. */
 export const SCRAPE_REQUEST_TIMEOUT_MS = 10_000;
 
 const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -34,6 +34,11 @@ export interface MetricsServerOptions {
   /** null: any address. */
   address: MetricsListenAddress | null;
   port: number;
+  /**
+   * How long a scraper may take to send its request, and stay silent on its
+   * connection, ms (SCRAPE_REQUEST_TIMEOUT_MS; tests shorten it).
+   */
+  requestTimeoutMs?: number;
 }
 
 function describe(a: MetricsListenAddress | null, port: number): string {
@@ -79,10 +84,21 @@ export class MetricsServer {
   static async listen(o: MetricsServerOptions, metrics: NodeMetrics): Promise<MetricsServer> {
     const fd = openListener(o);
     let self: MetricsServer | null = null;
-    const server = createServer({ requestTimeout: SCRAPE_REQUEST_TIMEOUT_MS, headersTimeout: SCRAPE_REQUEST_TIMEOUT_MS }, (req, res) => {
-      if (self) self.served++;
-      void answer(req, res, metrics);
-    });
+    const timeoutMs = o.requestTimeoutMs ?? SCRAPE_REQUEST_TIMEOUT_MS;
+    // Node checks the request timeouts only every connectionsCheckingInterval
+    // (30 s by default), and only once a request's first byte came: a client
+    // that connects and never writes would hold one of the
+    // MAX_SCRAPE_CONNECTIONS slots for ever (32 of them lock every scraper
+    // out). The socket timeout drops silent connections; the short checking
+    // interval drops a slowloris that trickles a header line now and then.
+    const server = createServer(
+      { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1_000, timeoutMs) },
+      (req, res) => {
+        if (self) self.served++;
+        void answer(req, res, metrics);
+      },
+    );
+    server.timeout = timeoutMs;
     server.maxConnections = MAX_SCRAPE_CONNECTIONS;
     server.keepAliveTimeout = 5_000;
     // A malformed request or a client that resets: answer 400 if we still can, never throw.

@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { startMetricsEndpoint } from '../../../src/engine/metrics/endpoint.js';
+import { MetricsServer, MAX_SCRAPE_CONNECTIONS } from '../../../src/engine/metrics/server.js';
+import { NodeMetrics } from '../../../src/engine/metrics/registry.js';
 import { metricsConfig } from '../../../src/engine/metrics/config.js';
 import { isIsochronError } from '../../../src/core/errors.js';
 import { sampleValue } from '../../helpers/metrics-support.js';
@@ -148,4 +150,38 @@ test('200 random requests (bytes, broken request lines, absurd headers): every o
   assert.ok(answers.some((a) => a.startsWith('HTTP/1.1 400 ')), 'some were refused as bad requests');
   const ok = await fetch(`${base}/metrics`);
   assert.equal(ok.status, 200);
+});
+
+/** Resolves when the server closes `s`; rejects after `boundMs` (a bound against hanging, not a speed check). */
+function closedByServer(s: Socket, boundMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server kept a connection open for ${boundMs} ms`)), boundMs);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+test('silent and trickling connections are dropped: more than MAX_SCRAPE_CONNECTIONS of them do not lock scrapers out', async (t) => {
+  const port = await freePort();
+  const metrics = new NodeMetrics('receiver', () => ({ interface: 'eth0', testState: 0 }));
+  const server = await MetricsServer.listen({ port, address: LOOPBACK, requestTimeoutMs: 300 }, metrics);
+  t.after(() => server.close());
+  const open = (): Promise<Socket> => new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => resolve(s));
+    s.on('error', () => undefined);
+  });
+  // Connected, never a byte: Node's headersTimeout does not cover these.
+  const silent = await Promise.all(Array.from({ length: MAX_SCRAPE_CONNECTIONS }, open));
+  // A slowloris: a header line every 50 ms keeps the socket from going silent.
+  const trickling = await open();
+  trickling.write('GET /metrics HTTP/1.1\r\n');
+  const drip = setInterval(() => trickling.write('X-Slow: 1\r\n'), 50);
+  t.after(() => clearInterval(drip));
+  await Promise.all([...silent, trickling].map((s) => closedByServer(s, 20_000)));
+  clearInterval(drip);
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(res.status, 200);
 });
