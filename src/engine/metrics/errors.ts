@@ -11,8 +11,7 @@ export const MetricsPortRange = defineError(
 export const MetricsListen = defineError(
   'ISOCHRON_ERR_METRICS_LISTEN',
   Errno.EADDRINUSE,
-  (where: string, detail: string) =>
-    `Failed to listen for metrics scrapes on ${where}: ${detail}: is another isochron node exporting there? pick another --metrics-port`,
+  (where: string, detail: string, hint: string) => `Failed to listen for metrics scrapes on ${where}: ${detail}: ${hint}`,
 );
 
 export const MetricsAddressWithoutPort = defineError(

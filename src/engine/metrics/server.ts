@@ -10,7 +10,7 @@
 import { closeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { isIsochronError } from '../../core/errors.js';
+import { Errno, isIsochronError } from '../../core/errors.js';
 import { listenTcp } from '../../sys/tcp.js';
 import { MetricsListen } from './errors.js';
 import type { NodeMetrics } from './registry.js';
@@ -47,6 +47,13 @@ function describe(a: MetricsListenAddress | null, port: number): string {
   return `${host}:${port}${a.device ? ` (device ${a.device})` : ''}`;
 }
 
+/** What to do about a failed listen, by the kernel's errno (negative). */
+export function listenHint(errno: number | undefined): string {
+  if (errno === Errno.EADDRNOTAVAIL) return 'is that address on this node ("ip address")? give one of its addresses with --metrics-address, or leave it out (any address)';
+  if (errno === Errno.EADDRINUSE) return 'is another isochron node exporting there? pick another --metrics-port';
+  return 'pick another --metrics-port or --metrics-address';
+}
+
 function openListener(o: MetricsServerOptions): number {
   try {
     if (o.address) return listenTcp({ ...o.address, port: o.port });
@@ -59,7 +66,7 @@ function openListener(o: MetricsServerOptions): number {
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // The kernel's errno stays the exit status, as for the management port.
-    throw MetricsListen.with({ errno: err.errno, cause: err }, describe(o.address, o.port), err.message);
+    throw MetricsListen.with({ errno: err.errno, cause: err }, describe(o.address, o.port), err.message, listenHint(err.errno));
   }
 }
 
@@ -117,7 +124,7 @@ export class MetricsServer {
       });
     } catch (err) {
       closeSync(fd);
-      throw MetricsListen(describe(o.address, o.port), err instanceof Error ? err.message : String(err));
+      throw MetricsListen(describe(o.address, o.port), err instanceof Error ? err.message : String(err), listenHint(undefined));
     }
     // Later listener errors (none expected once listening) must not become uncaught exceptions.
     server.on('error', () => undefined);

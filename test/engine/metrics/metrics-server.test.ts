@@ -185,3 +185,15 @@ test('silent and trickling connections are dropped: more than MAX_SCRAPE_CONNECT
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);
   assert.equal(res.status, 200);
 });
+
+test('an address not on this node: EADDRNOTAVAIL, and the hint names --metrics-address, not another exporter', async () => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): on no interface of a test machine.
+  await assert.rejects(startMetricsEndpoint({ port: 9, address: { family: 4, address: '192.0.2.1' } }, 'receiver', () => ({ interface: '', testState: 0 })), (err: unknown) => {
+    assert.ok(isIsochronError(err));
+    assert.equal(err.code, 'ISOCHRON_ERR_METRICS_LISTEN');
+    assert.equal(err.errno, -99);
+    assert.doesNotMatch(err.message, /another isochron node/);
+    assert.match(err.message, /^Failed to listen for metrics scrapes on 192\.0\.2\.1:9: .*--metrics-address/);
+    return true;
+  });
+});
