@@ -19,3 +19,10 @@ export const MetricsAddressWithoutPort = defineError(
   Errno.EINVAL,
   () => '--metrics-address needs --metrics-port: the metrics endpoint is off without a port',
 );
+
+export const MetricsPortClash = defineError(
+  'ISOCHRON_ERR_METRICS_PORT_CLASH',
+  Errno.EINVAL,
+  (port: number) =>
+    `--metrics-port ${port} is also the management connections' port (--stats-port, 5000 when not given): give the metrics endpoint a port of its own`,
+);

@@ -8,7 +8,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { startMetricsEndpoint } from '../../../src/engine/metrics/endpoint.js';
 import { MetricsServer, MAX_SCRAPE_CONNECTIONS } from '../../../src/engine/metrics/server.js';
 import { NodeMetrics } from '../../../src/engine/metrics/registry.js';
-import { metricsConfig } from '../../../src/engine/metrics/config.js';
+import { metricsApartFromStats, metricsConfig } from '../../../src/engine/metrics/config.js';
 import { isIsochronError } from '../../../src/core/errors.js';
 import { sampleValue } from '../../helpers/metrics-support.js';
 
@@ -196,4 +196,14 @@ test('an address not on this node: EADDRNOTAVAIL, and the hint names --metrics-a
     assert.match(err.message, /^Failed to listen for metrics scrapes on 192\.0\.2\.1:9: .*--metrics-address/);
     return true;
   });
+});
+
+test('--metrics-port equal to the management port: ISOCHRON_ERR_METRICS_PORT_CLASH before anything listens, unless both have distinct addresses', () => {
+  const ip = (address: string) => ({ family: 4, address }) as never;
+  assert.throws(() => metricsApartFromStats(metricsConfig(5000n, null), 5000n, null), (err: unknown) => isIsochronError(err) && err.code === 'ISOCHRON_ERR_METRICS_PORT_CLASH' && /--stats-port/.test(err.message));
+  assert.throws(() => metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, null), /is also the management connections' port/);
+  assert.throws(() => metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, ip('127.0.0.1')), /is also the management connections' port/);
+  assert.deepEqual(metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, ip('127.0.0.2')), { port: 9465, address: { family: 4, address: '127.0.0.1' } });
+  assert.deepEqual(metricsApartFromStats(metricsConfig(9465n, null), 5000n, null), { port: 9465, address: null });
+  assert.equal(metricsApartFromStats(null, 5000n, null), null);
 });
