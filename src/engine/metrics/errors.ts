@@ -11,8 +11,7 @@ export const MetricsPortRange = defineError(
 export const MetricsListen = defineError(
   'ISOCHRON_ERR_METRICS_LISTEN',
   Errno.EADDRINUSE,
-  (where: string, detail: string) =>
-    `Failed to listen for metrics scrapes on ${where}: ${detail}: is another isochron node exporting there? pick another --metrics-port`,
+  (where: string, detail: string, hint: string) => `Failed to listen for metrics scrapes on ${where}: ${detail}: ${hint}`,
 );
 
 export const MetricsAddressWithoutPort = defineError(
@@ -24,5 +23,6 @@ export const MetricsAddressWithoutPort = defineError(
 export const MetricsPortClash = defineError(
   'ISOCHRON_ERR_METRICS_PORT_CLASH',
   Errno.EINVAL,
-  (port: bigint) => `--metrics-port ${port} is also the management port (--stats-port): give the metrics endpoint a port of its own`,
+  (port: number) =>
+    `--metrics-port ${port} is also the management connections' port (--stats-port, 5000 when not given): give the metrics endpoint a port of its own`,
 );

@@ -10,7 +10,7 @@
 import { closeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { isIsochronError } from '../../core/errors.js';
+import { Errno, isIsochronError } from '../../core/errors.js';
 import { listenTcp } from '../../sys/tcp.js';
 import { MetricsListen } from './errors.js';
 import type { NodeMetrics } from './registry.js';
@@ -18,7 +18,7 @@ import type { NodeMetrics } from './registry.js';
 const EAFNOSUPPORT = 97;
 /** Scrapers served at once; more are closed at accept (a flood cannot use up file descriptors). */
 export const MAX_SCRAPE_CONNECTIONS = 32;
-/** A request must be complete this long after its first byte. */
+/** A request must be complete this long after its first byte, and a connection silent this long is dropped. */
 export const SCRAPE_REQUEST_TIMEOUT_MS = 10_000;
 
 const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -34,12 +34,24 @@ export interface MetricsServerOptions {
   /** null: any address. */
   address: MetricsListenAddress | null;
   port: number;
+  /**
+   * How long a scraper may take to send its request, and stay silent on its
+   * connection, ms (SCRAPE_REQUEST_TIMEOUT_MS; tests shorten it).
+   */
+  requestTimeoutMs?: number;
 }
 
 function describe(a: MetricsListenAddress | null, port: number): string {
   if (!a) return `TCP port ${port}`;
   const host = a.family === 6 ? `[${a.address}]` : a.address;
   return `${host}:${port}${a.device ? ` (device ${a.device})` : ''}`;
+}
+
+/** What to do about a failed listen, by the kernel's errno (negative). */
+export function listenHint(errno: number | undefined): string {
+  if (errno === Errno.EADDRNOTAVAIL) return 'is that address on this node ("ip address")? give one of its addresses with --metrics-address, or leave it out (any address)';
+  if (errno === Errno.EADDRINUSE) return 'is another isochron node exporting there? pick another --metrics-port';
+  return 'pick another --metrics-port or --metrics-address';
 }
 
 function openListener(o: MetricsServerOptions): number {
@@ -54,7 +66,7 @@ function openListener(o: MetricsServerOptions): number {
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // The kernel's errno stays the exit status, as for the management port.
-    throw MetricsListen.with({ errno: err.errno, cause: err }, describe(o.address, o.port), err.message);
+    throw MetricsListen.with({ errno: err.errno, cause: err }, describe(o.address, o.port), err.message, listenHint(err.errno));
   }
 }
 
@@ -79,10 +91,21 @@ export class MetricsServer {
   static async listen(o: MetricsServerOptions, metrics: NodeMetrics): Promise<MetricsServer> {
     const fd = openListener(o);
     let self: MetricsServer | null = null;
-    const server = createServer({ requestTimeout: SCRAPE_REQUEST_TIMEOUT_MS, headersTimeout: SCRAPE_REQUEST_TIMEOUT_MS }, (req, res) => {
-      if (self) self.served++;
-      void answer(req, res, metrics);
-    });
+    const timeoutMs = o.requestTimeoutMs ?? SCRAPE_REQUEST_TIMEOUT_MS;
+    // Node checks the request timeouts only every connectionsCheckingInterval
+    // (30 s by default), and only once a request's first byte came: a client
+    // that connects and never writes would hold one of the
+    // MAX_SCRAPE_CONNECTIONS slots for ever (32 of them lock every scraper
+    // out). The socket timeout drops silent connections; the short checking
+    // interval drops a slowloris that trickles a header line now and then.
+    const server = createServer(
+      { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.min(1_000, timeoutMs) },
+      (req, res) => {
+        if (self) self.served++;
+        void answer(req, res, metrics);
+      },
+    );
+    server.timeout = timeoutMs;
     server.maxConnections = MAX_SCRAPE_CONNECTIONS;
     server.keepAliveTimeout = 5_000;
     // A malformed request or a client that resets: answer 400 if we still can, never throw.
@@ -101,7 +124,7 @@ export class MetricsServer {
       });
     } catch (err) {
       closeSync(fd);
-      throw MetricsListen(describe(o.address, o.port), err instanceof Error ? err.message : String(err));
+      throw MetricsListen(describe(o.address, o.port), err instanceof Error ? err.message : String(err), listenHint(undefined));
     }
     // Later listener errors (none expected once listening) must not become uncaught exceptions.
     server.on('error', () => undefined);

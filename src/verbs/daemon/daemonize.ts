@@ -14,7 +14,7 @@ import { IsochronError } from '../../core/errors.js';
 import { DaemonListenFailed, DaemonStartFailed, DaemonStartTimeout } from './errors.js';
 import { openForWriting, writePid } from './pid-file.js';
 import type { ListenAddress } from './server.js';
-import { metricsConfig, type MetricsConfig } from '../../engine/metrics/config.js';
+import { metricsApartFromStats, metricsConfig, type MetricsConfig } from '../../engine/metrics/config.js';
 
 /** What the parent hands the child (JSON in ISOCHRON_DAEMON_CONFIG). */
 export interface ChildConfig {
@@ -39,7 +39,7 @@ export function childConfig(o: DaemonOptions): ChildConfig {
     port,
     address: o.statsAddress ? { family: o.statsAddress.family, address: o.statsAddress.address, device: o.statsAddress.device } : null,
     pidFile: o.pidFile,
-    metrics: metricsConfig(o.metricsPort, o.metricsAddress, o.statsPort),
+    metrics: metricsApartFromStats(metricsConfig(o.metricsPort, o.metricsAddress), o.statsPort, o.statsAddress),
   };
 }
 

@@ -6,7 +6,7 @@
 // attempt, up to maxAttempts.
 import { isIsochronError } from '../../core/errors.js';
 import { isMgmtRemoteError, Mid, TestState } from '../../engine/mgmt/index.js';
-import { formatNs } from '../../engine/traffic/schedule.js';
+import { firstBaseTime, formatNs } from '../../engine/traffic/schedule.js';
 import { WaitNotice } from '../../engine/syncmon/wait-notice.js';
 import { operBaseTimes, referenceSender } from './base-time.js';
 import { causedBy, OrchBaseTimeAdvanced, OrchNodeConfig, OrchNodeLost, OrchNodeStart, OrchSyncLost, OrchTestFailed } from './errors.js';
@@ -125,15 +125,20 @@ export async function allStopped(run: Orchestration, started: Pair[]): Promise<b
  * Where each started pair's schedule is: frames due by now from its
  * operational base time and cycle time (the daemons are not asked: C's
  * management protocol has no sent counter, and a poll per refresh would load
- * the nodes under test). A base time in the past (0 in most files: "as soon
- * as possible") is moved on by the sender to after its start, so the count
- * starts from `startedTai`, when the senders were told to start, instead.
+ * the nodes under test).
+ *
+ * An operational base time already past at `startedTai` (the CLOCK_TAI the
+ * test started at) is the user's own (no synchronized sender to agree one
+ * on): the sender rolls it forward past its own start, so the schedule is
+ * estimated the same way from `startedTai` (else every frame would show as
+ * due from the first refresh).
  */
-export function scheduleProgress(started: readonly Pair[], nowTai: bigint, startedTai: bigint): PairProgress[] {
+export function scheduleProgress(started: readonly Pair[], nowTai: bigint, startedTai?: bigint): PairProgress[] {
   return started.map((p) => {
-    const { cycleTime, numFrames } = p.plan.send;
+    const { cycleTime, numFrames, shiftTime } = p.plan.send;
     const total = Number(numFrames);
-    const base = p.operBaseTime > startedTai ? p.operBaseTime : startedTai;
+    const rolled = startedTai !== undefined && p.operBaseTime < startedTai && cycleTime > 0n;
+    const base = rolled ? firstBaseTime(p.operBaseTime, shiftTime ?? 0n, cycleTime, startedTai) : p.operBaseTime;
     const elapsed = nowTai - base;
     let due = elapsed < 0n || cycleTime <= 0n ? 0 : Number(elapsed / cycleTime) + 1;
     if (total > 0) due = Math.min(due, total);

@@ -19,7 +19,7 @@ import type { ReceiveTaskConfig } from '../../../workers/contract.js';
 import { progressTerminal, StatusLine } from '../../engine/progress/status-line.js';
 import { RateMeter } from '../../engine/progress/meters.js';
 import { receivingLine } from '../../engine/progress/lines.js';
-import { metricsConfig } from '../../engine/metrics/config.js';
+import { metricsApartFromStats, metricsConfig } from '../../engine/metrics/config.js';
 import type { MetricsEndpoint } from '../../engine/metrics/endpoint.js';
 import { errorText } from '../../core/hints.js';
 
@@ -113,7 +113,7 @@ export async function runRcv(o: RcvOptions, rt: Partial<RcvRuntime> = {}): Promi
   let receiverStarted = false;
   let metrics: MetricsEndpoint | null = null;
   try {
-    const metricsAt = metricsConfig(o.metricsPort, o.metricsAddress, o.statsPort);
+    const metricsAt = metricsApartFromStats(metricsConfig(o.metricsPort, o.metricsAddress), o.statsPort, o.statsAddress);
     const prep = prepareReceiver(o, out, rt.io ?? kernelIoctl);
     // The endpoint (loaded only when asked for) reads the receiver at each scrape.
     const nodeStatus = () => ({ interface: o.interface, testState: receiver?.holdsTest() ? 1 : 0 });

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Socket } from 'node:net';
 import { startMetricsEndpoint } from '../../../src/engine/metrics/endpoint.js';
-import { metricsConfig } from '../../../src/engine/metrics/config.js';
+import { MetricsServer, MAX_SCRAPE_CONNECTIONS } from '../../../src/engine/metrics/server.js';
+import { NodeMetrics } from '../../../src/engine/metrics/registry.js';
+import { metricsApartFromStats, metricsConfig } from '../../../src/engine/metrics/config.js';
 import { isIsochronError } from '../../../src/core/errors.js';
 import { sampleValue } from '../../helpers/metrics-support.js';
 
@@ -108,9 +110,6 @@ test('a taken port: ISOCHRON_ERR_METRICS_LISTEN with EADDRINUSE; the port checks
   assert.throws(() => metricsConfig(-1n, null), /Metrics port -1/);
   assert.throws(() => metricsConfig(0n, { family: 4, address: '127.0.0.1' } as never), /--metrics-address needs --metrics-port/);
   assert.deepEqual(metricsConfig(9100n, { family: 6, address: '::1', device: 'lo' } as never), { port: 9100, address: { family: 6, address: '::1', device: 'lo' } });
-  // The management port's number is refused before either listener starts (one of them would fail with a misleading hint).
-  assert.throws(() => metricsConfig(5050n, null, 5050n), { code: 'ISOCHRON_ERR_METRICS_PORT_CLASH' });
-  assert.deepEqual(metricsConfig(5051n, null, 5050n), { port: 5051, address: null });
 });
 
 test('close() stops listening and ends kept-alive scraper connections', async () => {
@@ -151,4 +150,60 @@ test('200 random requests (bytes, broken request lines, absurd headers): every o
   assert.ok(answers.some((a) => a.startsWith('HTTP/1.1 400 ')), 'some were refused as bad requests');
   const ok = await fetch(`${base}/metrics`);
   assert.equal(ok.status, 200);
+});
+
+/** Resolves when the server closes `s`; rejects after `boundMs` (a bound against hanging, not a speed check). */
+function closedByServer(s: Socket, boundMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server kept a connection open for ${boundMs} ms`)), boundMs);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+test('silent and trickling connections are dropped: more than MAX_SCRAPE_CONNECTIONS of them do not lock scrapers out', async (t) => {
+  const port = await freePort();
+  const metrics = new NodeMetrics('receiver', () => ({ interface: 'eth0', testState: 0 }));
+  const server = await MetricsServer.listen({ port, address: LOOPBACK, requestTimeoutMs: 300 }, metrics);
+  t.after(() => server.close());
+  const open = (): Promise<Socket> => new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => resolve(s));
+    s.on('error', () => undefined);
+  });
+  // Connected, never a byte: Node's headersTimeout does not cover these.
+  const silent = await Promise.all(Array.from({ length: MAX_SCRAPE_CONNECTIONS }, open));
+  // A slowloris: a header line every 50 ms keeps the socket from going silent.
+  const trickling = await open();
+  trickling.write('GET /metrics HTTP/1.1\r\n');
+  const drip = setInterval(() => trickling.write('X-Slow: 1\r\n'), 50);
+  t.after(() => clearInterval(drip));
+  await Promise.all([...silent, trickling].map((s) => closedByServer(s, 20_000)));
+  clearInterval(drip);
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(res.status, 200);
+});
+
+test('an address not on this node: EADDRNOTAVAIL, and the hint names --metrics-address, not another exporter', async () => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): on no interface of a test machine.
+  await assert.rejects(startMetricsEndpoint({ port: 9, address: { family: 4, address: '192.0.2.1' } }, 'receiver', () => ({ interface: '', testState: 0 })), (err: unknown) => {
+    assert.ok(isIsochronError(err));
+    assert.equal(err.code, 'ISOCHRON_ERR_METRICS_LISTEN');
+    assert.equal(err.errno, -99);
+    assert.doesNotMatch(err.message, /another isochron node/);
+    assert.match(err.message, /^Failed to listen for metrics scrapes on 192\.0\.2\.1:9: .*--metrics-address/);
+    return true;
+  });
+});
+
+test('--metrics-port equal to the management port: ISOCHRON_ERR_METRICS_PORT_CLASH before anything listens, unless both have distinct addresses', () => {
+  const ip = (address: string) => ({ family: 4, address }) as never;
+  assert.throws(() => metricsApartFromStats(metricsConfig(5000n, null), 5000n, null), (err: unknown) => isIsochronError(err) && err.code === 'ISOCHRON_ERR_METRICS_PORT_CLASH' && /--stats-port/.test(err.message));
+  assert.throws(() => metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, null), /is also the management connections' port/);
+  assert.throws(() => metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, ip('127.0.0.1')), /is also the management connections' port/);
+  assert.deepEqual(metricsApartFromStats(metricsConfig(9465n, ip('127.0.0.1')), 9465n, ip('127.0.0.2')), { port: 9465, address: { family: 4, address: '127.0.0.1' } });
+  assert.deepEqual(metricsApartFromStats(metricsConfig(9465n, null), 5000n, null), { port: 9465, address: null });
+  assert.equal(metricsApartFromStats(null, 5000n, null), null);
 });

@@ -156,3 +156,17 @@ test('orchestrate: frames due by schedule, clamped to the count', () => {
   // Base time 0 ("as soon as possible"): counted from when the senders were started, not from 1970.
   assert.deepEqual(scheduleProgress([pair(100n, 0n)], base + 2_500_000n, base), [{ name: 'p', due: 3, total: 100 }]);
 });
+
+test('orchestrate: a base time already past at the start (no synchronized sender) is rolled forward like the sender does, not all frames due at once', () => {
+  const pair = (numFrames: bigint, operBaseTime: bigint): Pair =>
+    ({ plan: { name: 'p', send: { cycleTime: 1_000_000_000n, numFrames, shiftTime: 0n } }, operBaseTime }) as unknown as Pair;
+  // --base-time 0 (the default) with --omit-sync: the orchestrator passes 0 on and the sender picks its own.
+  const start = 1_796_035_573_153_106_799n;
+  assert.deepEqual(scheduleProgress([pair(5n, 0n)], start, start), [{ name: 'p', due: 0, total: 5 }]);
+  // First frame: the first whole second at least TIME_MARGIN (0.5 s) after the start.
+  assert.deepEqual(scheduleProgress([pair(5n, 0n)], 1_796_035_574_000_000_000n, start), [{ name: 'p', due: 1, total: 5 }]);
+  assert.deepEqual(scheduleProgress([pair(5n, 0n)], 1_796_035_576_500_000_000n, start), [{ name: 'p', due: 3, total: 5 }]);
+  assert.deepEqual(scheduleProgress([pair(5n, 0n)], start + 60_000_000_000n, start), [{ name: 'p', due: 5, total: 5 }]);
+  // An agreed base time in the future is used as it is.
+  assert.deepEqual(scheduleProgress([pair(5n, start + 2_000_000_000n)], start + 2_000_000_000n, start), [{ name: 'p', due: 1, total: 5 }]);
+});
