@@ -79,6 +79,20 @@ const NO_ANSWER = (c: HintContext): string =>
 const NO_HWTS = (c: HintContext): string =>
   `${iface(c)} has no hardware timestamping: add --omit-hwts to use software timestamps`;
 
+/** What a failed TCP connect means, whoever is at the other end (`who`: "the receiver", "the node"). */
+function connectHints(who: string): Record<number, HintText> {
+  return {
+    [E.EHOSTUNREACH]: NO_ROUTE,
+    [E.ENETUNREACH]: NO_ROUTE,
+    [E.EINVAL]: ROUTE_REFUSES,
+    [E.EACCES]: ROUTE_REFUSES,
+    [E.EPERM]: 'a firewall rule rejects the connection',
+    [E.ETIMEDOUT]: NO_ANSWER,
+    [E.ENETDOWN]: `the interface toward ${who} is down: "ip link set IFNAME up"`,
+    [E.ENODEV]: NO_INTERFACE,
+  };
+}
+
 /**
  * The table: operation -> errno (positive, as the kernel reports it) -> hint.
  * A missing entry means "no hint" for that pair.
@@ -101,27 +115,13 @@ export const HINTS: { readonly [op in HintOperation]: Readonly<Record<number, Hi
     [E.EPERM]: 'binding a socket to a device needs root or CAP_NET_RAW',
   },
   'connect-receiver': {
+    ...connectHints('the receiver'),
     [E.ECONNREFUSED]: (c) => `nothing listens there: is "isochron rcv" running on that host with ${portOpt(c)}?`,
-    [E.EHOSTUNREACH]: NO_ROUTE,
-    [E.ENETUNREACH]: NO_ROUTE,
-    [E.EINVAL]: ROUTE_REFUSES,
-    [E.EACCES]: ROUTE_REFUSES,
-    [E.EPERM]: 'a firewall rule rejects the connection',
-    [E.ETIMEDOUT]: NO_ANSWER,
-    [E.ENETDOWN]: 'the interface toward the receiver is down: "ip link set IFNAME up"',
-    [E.ENODEV]: NO_INTERFACE,
   },
   'connect-node': {
+    ...connectHints('the node'),
     [E.ECONNREFUSED]: (c) =>
       `nothing listens there: is "isochron daemon" (or "isochron rcv") running on that host with ${portOpt(c)}? (the node's "port" key)`,
-    [E.EHOSTUNREACH]: NO_ROUTE,
-    [E.ENETUNREACH]: NO_ROUTE,
-    [E.EINVAL]: ROUTE_REFUSES,
-    [E.EACCES]: ROUTE_REFUSES,
-    [E.EPERM]: 'a firewall rule rejects the connection',
-    [E.ETIMEDOUT]: NO_ANSWER,
-    [E.ENETDOWN]: 'the interface toward the node is down: "ip link set IFNAME up"',
-    [E.ENODEV]: NO_INTERFACE,
   },
   'data-socket': {
     [E.EPERM]: `raw (AF_PACKET) sockets ${ROOT}`,

@@ -8,7 +8,7 @@
 //              `new net.Socket({ fd, readable: true, writable: true })`.
 //
 // Node takes ownership of the fd in both cases (it closes it).
-import { E } from '../core/errors.js';
+import { E, Errno, isIsochronError } from '../core/errors.js';
 import { AF_INET, AF_INET6, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
 import { lastErrno, libc } from './libc.js';
@@ -39,6 +39,22 @@ export function listenTcp(opts: TcpListenOptions): number {
   } catch (err) {
     sock.close();
     throw err;
+  }
+}
+
+/**
+ * A listening socket on `address` (its family, optional device), or, when it
+ * is null, on any address: `::` dual stack, falling back to `0.0.0.0` where
+ * the kernel has no IPv6 (EAFNOSUPPORT), as the C tool's management port
+ * does. Throws the kernel's error (an IsochronError with its errno).
+ */
+export function listenTcpAnyOrAt(address: Omit<TcpListenOptions, 'port'> | null, port: number): number {
+  if (address) return listenTcp({ ...address, port });
+  try {
+    return listenTcp({ family: 6, address: '::', port });
+  } catch (err) {
+    if (!isIsochronError(err) || err.errno !== Errno.EAFNOSUPPORT) throw err;
+    return listenTcp({ family: 4, address: '0.0.0.0', port });
   }
 }
 

@@ -11,11 +11,10 @@ import { closeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Errno, isIsochronError } from '../../core/errors.js';
-import { listenTcp } from '../../sys/tcp.js';
+import { listenTcpAnyOrAt } from '../../sys/tcp.js';
 import { MetricsListen } from './errors.js';
 import type { NodeMetrics } from './registry.js';
 
-const EAFNOSUPPORT = 97;
 /** Scrapers served at once; more are closed at accept (a flood cannot use up file descriptors). */
 export const MAX_SCRAPE_CONNECTIONS = 32;
 /** A request must be complete this long after its first byte, and a connection silent this long is dropped. */
@@ -56,13 +55,7 @@ export function listenHint(errno: number | undefined): string {
 
 function openListener(o: MetricsServerOptions): number {
   try {
-    if (o.address) return listenTcp({ ...o.address, port: o.port });
-    try {
-      return listenTcp({ family: 6, address: '::', port: o.port });
-    } catch (err) {
-      if (!isIsochronError(err) || err.errno !== -EAFNOSUPPORT) throw err;
-      return listenTcp({ family: 4, address: '0.0.0.0', port: o.port });
-    }
+    return listenTcpAnyOrAt(o.address, o.port);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // The kernel's errno stays the exit status, as for the management port.

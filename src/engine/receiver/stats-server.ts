@@ -9,10 +9,9 @@
 import { closeSync } from 'node:fs';
 import net, { type Server, type Socket } from 'node:net';
 import { isIsochronError } from '../../core/errors.js';
-import { listenTcp } from '../../sys/tcp.js';
+import { listenTcpAnyOrAt } from '../../sys/tcp.js';
 import { RcvStatsListen } from './errors.js';
 
-const EAFNOSUPPORT = 97;
 /** Waiting clients beyond this are refused at once (a flood cannot eat our fds). */
 export const MAX_WAITING_CLIENTS = 16;
 /**
@@ -53,13 +52,7 @@ function describe(a: ListenAddress | null, port: number): string {
 
 function openListener(opts: StatsServerOptions): number {
   try {
-    if (opts.address) return listenTcp({ ...opts.address, port: opts.port });
-    try {
-      return listenTcp({ family: 6, address: '::', port: opts.port });
-    } catch (err) {
-      if (!isIsochronError(err) || err.errno !== -EAFNOSUPPORT) throw err;
-      return listenTcp({ family: 4, address: '0.0.0.0', port: opts.port });
-    }
+    return listenTcpAnyOrAt(opts.address, opts.port);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // Keep the kernel's errno: it is the exit status, as in C.
