@@ -8,6 +8,8 @@
 //              `new net.Socket({ fd, readable: true, writable: true })`.
 //
 // Node takes ownership of the fd in both cases (it closes it).
+import { closeSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { E, Errno, isIsochronError } from '../core/errors.js';
 import { AF_INET, AF_INET6, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from './constants.js';
 import { InvalidSysArgument, sysError } from './errors.js';
@@ -55,6 +57,33 @@ export function listenTcpAnyOrAt(address: Omit<TcpListenOptions, 'port'> | null,
   } catch (err) {
     if (!isIsochronError(err) || err.errno !== Errno.EAFNOSUPPORT) throw err;
     return listenTcp({ family: 4, address: '0.0.0.0', port });
+  }
+}
+
+/** "TCP port P", or "ADDRESS:P (device D)" with IPv6 in brackets: a listener in messages. */
+export function describeListen(address: Omit<TcpListenOptions, 'port'> | null, port: number): string {
+  if (!address) return `TCP port ${port}`;
+  const host = address.family === 6 ? `[${address.address}]` : address.address;
+  return `${host}:${port}${address.device ? ` (device ${address.device})` : ''}`;
+}
+
+/**
+ * Hands a listening fd (listenTcp, listenTcpAnyOrAt) to a Node server. When
+ * Node refuses it the fd is still ours, so it is closed here before the
+ * error is rethrown.
+ */
+export async function serveListeningFd(server: Server, fd: number): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ fd }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
 }
 

@@ -7,11 +7,10 @@
 // A scrape endpoint is reachable by anyone who can reach the node: bad
 // requests get a 4xx, broken or slow clients are dropped, a failing
 // collection is a 500, and none of it can take the node down with it.
-import { closeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Errno, isIsochronError } from '../../core/errors.js';
-import { listenTcpAnyOrAt } from '../../sys/tcp.js';
+import { describeListen, listenTcpAnyOrAt, serveListeningFd } from '../../sys/tcp.js';
 import { MetricsListen } from './errors.js';
 import type { NodeMetrics } from './registry.js';
 
@@ -40,12 +39,6 @@ export interface MetricsServerOptions {
   requestTimeoutMs?: number;
 }
 
-function describe(a: MetricsListenAddress | null, port: number): string {
-  if (!a) return `TCP port ${port}`;
-  const host = a.family === 6 ? `[${a.address}]` : a.address;
-  return `${host}:${port}${a.device ? ` (device ${a.device})` : ''}`;
-}
-
 /** What to do about a failed listen, by the kernel's errno (negative). */
 export function listenHint(errno: number | undefined): string {
   if (errno === Errno.EADDRNOTAVAIL) return 'is that address on this node ("ip address")? give one of its addresses with --metrics-address, or leave it out (any address)';
@@ -59,7 +52,7 @@ function openListener(o: MetricsServerOptions): number {
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // The kernel's errno stays the exit status, as for the management port.
-    throw MetricsListen.with({ errno: err.errno, cause: err }, describe(o.address, o.port), err.message, listenHint(err.errno));
+    throw MetricsListen.with({ errno: err.errno, cause: err }, describeListen(o.address, o.port), err.message, listenHint(err.errno));
   }
 }
 
@@ -108,16 +101,9 @@ export class MetricsServer {
     });
     server.on('connection', (socket: Socket) => socket.on('error', () => undefined));
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ fd }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await serveListeningFd(server, fd);
     } catch (err) {
-      closeSync(fd);
-      throw MetricsListen(describe(o.address, o.port), err instanceof Error ? err.message : String(err), listenHint(undefined));
+      throw MetricsListen(describeListen(o.address, o.port), err instanceof Error ? err.message : String(err), listenHint(undefined));
     }
     // Later listener errors (none expected once listening) must not become uncaught exceptions.
     server.on('error', () => undefined);

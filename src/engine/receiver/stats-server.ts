@@ -6,10 +6,9 @@
 // block the port: while others wait, a served client that has exchanged no
 // byte for IDLE_YIELD_MS and holds no test (the guard: no PACKET_COUNT set,
 // no GET LOG on hold) is closed and the next one served.
-import { closeSync } from 'node:fs';
 import net, { type Server, type Socket } from 'node:net';
 import { isIsochronError } from '../../core/errors.js';
-import { listenTcpAnyOrAt } from '../../sys/tcp.js';
+import { describeListen, listenTcpAnyOrAt, serveListeningFd } from '../../sys/tcp.js';
 import { RcvStatsListen } from './errors.js';
 
 /** Waiting clients beyond this are refused at once (a flood cannot eat our fds). */
@@ -44,19 +43,13 @@ export interface YieldGuard {
   yielded(socket: Socket, idleMs: number): void;
 }
 
-function describe(a: ListenAddress | null, port: number): string {
-  if (!a) return `TCP port ${port}`;
-  const host = a.family === 6 ? `[${a.address}]` : a.address;
-  return `${host}:${port}${a.device ? ` (device ${a.device})` : ''}`;
-}
-
 function openListener(opts: StatsServerOptions): number {
   try {
     return listenTcpAnyOrAt(opts.address, opts.port);
   } catch (err) {
     if (!isIsochronError(err)) throw err;
     // Keep the kernel's errno: it is the exit status, as in C.
-    throw RcvStatsListen.with({ errno: err.errno, cause: err, hint: err.hint }, describe(opts.address, opts.port), err.message);
+    throw RcvStatsListen.with({ errno: err.errno, cause: err, hint: err.hint }, describeListen(opts.address, opts.port), err.message);
   }
 }
 
@@ -90,17 +83,9 @@ export class StatsServer {
     const fd = openListener(opts);
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ fd }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await serveListeningFd(server, fd);
     } catch (err) {
-      // Node did not take the fd: it is still ours to close.
-      closeSync(fd);
-      throw RcvStatsListen(describe(opts.address, opts.port), err instanceof Error ? err.message : String(err));
+      throw RcvStatsListen(describeListen(opts.address, opts.port), err instanceof Error ? err.message : String(err));
     }
     const addr = server.address();
     return new StatsServer(server, typeof addr === 'object' && addr ? addr.port : opts.port, onClient, opts.idleYieldMs ?? IDLE_YIELD_MS);
