@@ -1,6 +1,7 @@
 // Writes --plot's file: an .svg of one metric's chart, or the .html page
 // with every metric's chart and the summary tables.
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { strerror } from '../../../core/errno-text.js';
 import type { ReportSummary } from '../../../engine/report/summary.js';
 import type { PlotRequest } from './args.js';
 import { CHART, metricChartOption } from './chart.js';
@@ -41,13 +42,39 @@ export async function plotContent(req: PlotRequest, file: string, summary: Repor
   return plotPage(file, summary, data?.first ?? 0, data?.last ?? 0, charts);
 }
 
-/** Renders and writes the plot; ReportPlotWriteFailed (with the system's errno) when the file cannot be written. */
+/**
+ * Writes the plot. The file is opened before the charts are rendered (a few
+ * seconds for a big run), so a folder that does not exist or cannot be
+ * written fails at once; a rendering failure removes the empty file.
+ * ReportPlotWriteFailed (with the system's errno and its C text) when the
+ * file cannot be opened or written.
+ */
 export async function writePlot(req: PlotRequest, file: string, summary: ReportSummary, data: PlotData | undefined): Promise<void> {
-  const content = await plotContent(req, file, summary, data);
-  try {
-    writeFileSync(req.path, content);
-  } catch (e) {
+  const failed = (e: unknown): Error => {
     const err = e as NodeJS.ErrnoException;
-    throw ReportPlotWriteFailed.with({ errno: err.errno ?? 0, cause: e }, req.path, err.message);
+    const errno = err.errno ?? 0;
+    return ReportPlotWriteFailed.with({ errno, cause: e }, req.path, errno ? strerror(-errno) : err.message);
+  };
+  let fd: number;
+  try {
+    fd = openSync(req.path, 'w');
+  } catch (e) {
+    throw failed(e);
+  }
+  try {
+    let content: string;
+    try {
+      content = await plotContent(req, file, summary, data);
+    } catch (e) {
+      rmSync(req.path, { force: true });
+      throw e;
+    }
+    try {
+      writeFileSync(fd, content);
+    } catch (e) {
+      throw failed(e);
+    }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -5,7 +5,7 @@
 // with the summary; the options' errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCli } from '../../../helpers/cli.js';
@@ -167,8 +167,11 @@ test('--plot and --plot-metric errors', async () => {
     [['--plot-metric', 'path-delay'], /^--plot-metric chooses the metric of an \.svg plot: give --plot FILE\.svg as well\n/, 234],
     [['--plot', join(dir, 'x.html'), '--plot-metric', 'path-delay'], /^--plot-metric chooses/, 234],
     [['--plot', join(dir, 'x.svg'), '--plot-metric', 'delay'], /^Unknown metric "delay" for --plot-metric: expected one of path-delay, /, 234],
-    [['--plot', join(dir, 'no', 'such', 'dir.svg')], /^Cannot write the plot to .*dir\.svg: ENOENT: no such file or directory/, 254],
+    // Opened before rendering: the C text of the errno, and its status.
+    [['--plot', join(dir, 'no', 'such', 'dir.svg')], /^Cannot write the plot to .*dir\.svg: No such file or directory\n/, 254],
+    [['--plot', dir + '/folder.svg'], /^Cannot write the plot to .*folder\.svg: Is a directory\n/, 235],
   ];
+  mkdirSync(join(dir, 'folder.svg'), { recursive: true });
   for (const [args, err, status] of cases) {
     const r = await runCli(['report', '-F', file, ...args]);
     assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
